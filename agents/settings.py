@@ -1,0 +1,60 @@
+"""Run settings shared by every front end (CLI, batch, UI, Python API)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .llm import ModelConfig
+
+MAX_REVISIONS_LIMIT = 10
+
+
+def default_home() -> Path:
+    """Where designcrew keeps its caches and run checkpoints (`DESIGNCREW_HOME` overrides)."""
+    env = os.environ.get("DESIGNCREW_HOME")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "designcrew"
+
+
+@dataclass
+class Settings:
+    """How a design run behaves. `model=None` runs the deterministic kernel only (offline)."""
+
+    model: ModelConfig | None = None
+    max_revisions: int = 2
+    budget_usd: float | None = None
+    home: Path = field(default_factory=default_home)
+    use_cache: bool = True
+    kb_dirs: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.max_revisions <= MAX_REVISIONS_LIMIT:
+            raise ConfigError(
+                f"max revisions must be between 0 and {MAX_REVISIONS_LIMIT}, "
+                f"got {self.max_revisions}"
+            )
+        if self.budget_usd is not None and self.budget_usd <= 0:
+            raise ConfigError(f"budget must be a positive number of dollars, got {self.budget_usd}")
+
+    @property
+    def cache_dir(self) -> Path:
+        """Directory of the model-reply cache."""
+        return self.home / "cache"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """SQLite file holding the checkpoints of every run (for --resume)."""
+        return self.home / "runs.sqlite"
+
+    @property
+    def model_label(self) -> str:
+        """The model name, or 'offline' for the deterministic kernel."""
+        return self.model.model if self.model is not None else "offline"

@@ -1,0 +1,25 @@
+"""Test isolation: every test gets its own designcrew home (caches, checkpoints) and no model
+credentials from the environment, so nothing can reach a real model or a user's files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_MODEL_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DESIGNCREW_MODEL", "AZURE_OPENAI_API_KEY")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh DESIGNCREW_HOME per test and no model settings from the environment."""
+    home = tmp_path / "designcrew-home"
+    monkeypatch.setenv("DESIGNCREW_HOME", str(home))
+    for name in _MODEL_ENV:
+        monkeypatch.delenv(name, raising=False)
+    yield home
+
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((REPO / "examples").glob("*.md"))
