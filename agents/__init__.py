@@ -7,4 +7,12 @@ from .artefacts import DesignDoc  # noqa: E402
 from .errors import DesignCrewError  # noqa: E402
 from .settings import Settings  # noqa: E402
 
-__all__ = ["DesignCrewError", "DesignDoc", "ProgressEvent", "Settings", "__version__", "design", "run_design"]
+__all__ = [
+    "DesignCrewError",
+    "DesignDoc",
+    "ProgressEvent",
+    "Settings",
+    "__version__",
+    "design",
+    "run_design",
+]

@@ -128,6 +128,4 @@ def design(
 
     >>> doc = design("Design a URL shortener like bit.ly")  # doctest: +SKIP
     """
-    return run_design(
-        parse_requirements(text, source), settings, run_id=run_id, on_event=on_event
-    )
+    return run_design(parse_requirements(text, source), settings, run_id=run_id, on_event=on_event)

@@ -34,8 +34,15 @@ class Settings:
     home: Path = field(default_factory=default_home)
     use_cache: bool = True
     kb_dirs: list[Path] = field(default_factory=list)
+    # a batch gives every item its own checkpoint file so parallel processes never contend
+    checkpoint_file: Path | None = None
 
     def __post_init__(self) -> None:
+        # accept str paths from callers (Python API, Streamlit widgets)
+        self.home = Path(self.home).expanduser()
+        self.kb_dirs = [Path(d) for d in self.kb_dirs]
+        if self.checkpoint_file is not None:
+            self.checkpoint_file = Path(self.checkpoint_file)
         if not 0 <= self.max_revisions <= MAX_REVISIONS_LIMIT:
             raise ConfigError(
                 f"max revisions must be between 0 and {MAX_REVISIONS_LIMIT}, "
@@ -52,7 +59,7 @@ class Settings:
     @property
     def checkpoint_path(self) -> Path:
         """SQLite file holding the checkpoints of every run (for --resume)."""
-        return self.home / "runs.sqlite"
+        return self.checkpoint_file or self.home / "runs.sqlite"
 
     @property
     def model_label(self) -> str:

@@ -20,6 +20,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="structured outputs with a JSON schema, JSON mode, or detect (default auto)",
     )
+    group.add_argument(
+        "--price-input", type=float, help="USD per 1M prompt tokens (models with no known price)"
+    )
+    group.add_argument("--price-output", type=float, help="USD per 1M completion tokens")
+    group.add_argument(
+        "--free", action="store_true", default=None, help="the model costs nothing (local server)"
+    )
     group.add_argument("--config", type=Path, help="TOML config file with model settings")
     group.add_argument("--budget", type=float, help="spend cap in USD for the run")
     group.add_argument("--no-cache", action="store_true", help="do not use the model-reply cache")
@@ -40,19 +47,20 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings from parsed flags, the environment and an optional config file."""
-    model = None
     flags = {
         "model": args.model,
         "base_url": args.base_url,
         "structured": args.structured,
+        "price_input": args.price_input,
+        "price_output": args.price_output,
+        "free": args.free,
     }
     env = dict(os.environ)
-    if args.model or args.base_url or args.config or env.get("DESIGNCREW_MODEL"):
-        from agents.llm import ModelConfig
+    from agents.llm import ModelConfig
 
-        model = ModelConfig.from_sources(
-            {k: v for k, v in flags.items() if v is not None}, env, args.config
-        )
+    model = ModelConfig.from_sources(
+        {k: v for k, v in flags.items() if v is not None}, env, args.config
+    )
     kwargs: dict[str, object] = {}
     if args.home is not None:
         kwargs["home"] = args.home

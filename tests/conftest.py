@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from agents.llm import block_real_models
+
+pytest_plugins = ["llm_fixtures"]
+
 _MODEL_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DESIGNCREW_MODEL", "AZURE_OPENAI_API_KEY")
 
 
@@ -19,6 +23,14 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     for name in _MODEL_ENV:
         monkeypatch.delenv(name, raising=False)
     yield home
+
+
+@pytest.fixture(autouse=True)
+def no_real_model_requests() -> Iterator[None]:
+    """Any attempt to reach a model that is not on 127.0.0.1/localhost fails the test."""
+    previous = block_real_models(True)
+    yield
+    block_real_models(previous)
 
 
 REPO = Path(__file__).resolve().parents[1]

@@ -21,8 +21,9 @@ class RoleStats(BaseModel):
     usd: float = Field(default=0.0, description="Dollars spent.")
     seconds: float = Field(default=0.0, description="Wall time spent in the role.")
     fallbacks: list[str] = Field(
-        default_factory=list, description="Parts where the model's output failed verification "
-        "and the deterministic draft was kept, with the reason."
+        default_factory=list,
+        description="Parts where the model's output failed verification "
+        "and the deterministic draft was kept, with the reason.",
     )
 
 

@@ -50,7 +50,7 @@ def build_graph(
     """
     settings = settings or Settings()
     kb = kb or default_kb(settings.kb_dirs)
-    refiner = Refiner(model, settings)
+    refiner = Refiner(model, settings, kb)
     crew = Crew(settings, kb, refiner)
     graph = StateGraph(GraphState)
     graph.add_node("scoper", crew.scoper)

@@ -13,7 +13,7 @@ from langgraph.config import get_stream_writer
 from .. import __version__
 from ..architect import draft_architecture, revise_architecture
 from ..artefacts import DesignDoc, RoleStats, RunStats
-from ..cost_analyst import estimate_cost
+from ..cost import estimate_cost
 from ..kb import KnowledgeBase
 from ..reviewer import review_design
 from ..scoper import scope_requirements
@@ -54,7 +54,10 @@ class Crew:
     def _timed(
         self, role: Role, state: GraphState, work: Callable[[RoleStats], dict[str, Any]]
     ) -> dict[str, Any]:
-        revision = architecture_revision(state)
+        # the architect's start names the revision it is about to produce
+        revision = (
+            len(state.get("reviews", [])) if role == "architect" else architecture_revision(state)
+        )
         _emit("start", role, revision=revision)
         stats = RoleStats(role=role, runs=1)
         started = time.perf_counter()
@@ -97,7 +100,8 @@ class Crew:
         """Architecture + load -> CostReport (pure code: pricing is arithmetic)."""
 
         def work(stats: RoleStats) -> dict[str, Any]:
-            cost = estimate_cost(architecture_of(state), scope_of(state), self.kb)
+            scope, arch = scope_of(state), architecture_of(state)
+            cost = self.refiner.cost(estimate_cost(arch, scope, self.kb), scope, arch, stats)
             return {"cost": cost.model_dump(mode="json")}
 
         return self._timed("cost_analyst", state, work)
@@ -131,7 +135,9 @@ class Crew:
                 architecture=arch,
                 cost=cost,
                 reviews=reviews,
-                wrap_up=wrap_up(scope, arch, cost, reviews[-1]),
+                wrap_up=self.refiner.wrap_up(
+                    wrap_up(scope, arch, cost, reviews[-1]), scope, arch, cost, reviews[-1], stats
+                ),
                 stats=RunStats(model=self.settings.model_label, roles=role_stats_of(state)),
                 complete=not stop_reason,
                 incomplete_reason=stop_reason or "",

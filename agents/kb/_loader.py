@@ -98,9 +98,13 @@ class KnowledgeBase:
         return names
 
 
+# libyaml's C loader parses the built-in files ~5x faster than the pure-Python one
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"cannot read knowledge-base file {path}: {exc}") from exc
     if not isinstance(data, dict):

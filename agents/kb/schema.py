@@ -73,6 +73,12 @@ class ComponentTemplate(BaseModel):
     )
     link_label: str = Field(default="", description="Label of the incoming link.")
     async_link: bool = Field(default=False, description="Whether the incoming link is async.")
+    ops_per_node: float | None = Field(
+        default=None,
+        description="Sustainable units of this role's load per node when its work is much "
+        "heavier or lighter than the catalogue's generic figure for the kind (transcoding, "
+        "a matching engine, a thin proxy); None = use the catalogue option's per_node_ops.",
+    )
 
 
 class Archetype(BaseModel):

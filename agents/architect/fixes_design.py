@@ -1,0 +1,450 @@
+"""Fixers that reshape the design rather than toggle a feature: availability of the critical
+path, budget, latency budget (add a cache or read replicas), SLO alerts, unserved FRs."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..artefacts import Component, Finding, Link
+from ..kb import TechOption
+from ._common import (
+    ENTRY_KINDS,
+    NODE_AVAILABILITY,
+    PRIMARY_STORE_KINDS,
+    SINGLE_PRIMARY_KINDS,
+    fmt_num,
+    fmt_pct,
+    fmt_percent,
+    is_read_cache,
+)
+from ._revision import FR_ID, Revision, redundant, switch_option
+from .decisions import DecisionInput, decide
+from .qualities import build_observability
+from .sizing import (
+    apply_sizing,
+    availability,
+    describe_load,
+    peak_load,
+    serverless,
+    storage_estimates,
+)
+
+MAX_AVAILABILITY_STEPS = 8
+MIN_AVAILABILITY_GAIN = 1e-6  # below this, one more node is not worth its cost
+BUDGET_SWITCH_TOLERANCE = 0.35  # weighted-score loss accepted for a cheaper option
+TIERING_BYTES = 1e12  # stores above 1 TB get hot/cold tiering
+
+
+def critical_path(rev: Revision) -> list[Component]:
+    """Components reachable from the entries (nothing calls them) over critical links."""
+    arch = rev.arch
+    incoming = {lk.target for lk in arch.links}
+    roots_all = [c for c in arch.components if c.id not in incoming]
+    edge = [c.id for c in roots_all if c.kind in (*ENTRY_KINDS, "cdn", "websocket_gateway")]
+    roots = edge or [c.id for c in roots_all if c.kind != "external"]
+    order: list[str] = []
+    queue = list(roots)
+    while queue:
+        current = queue.pop(0)
+        if current in order:
+            continue
+        order.append(current)
+        queue += [lk.target for lk in arch.links if lk.source == current and lk.critical]
+    return [c for c in arch.components if c.id in order]
+
+
+def _avail(rev: Revision, comp: Component) -> float:
+    return availability(comp, rev.option(comp))
+
+
+def _better_sla(rev: Revision, comp: Component) -> TechOption | None:
+    current = rev.option(comp)
+    base = current.sla_pct if current and current.sla_pct else 0.0
+    kind = rev.kb.kinds.get(comp.kind)
+    options = [o for o in (kind.options if kind else []) if o.managed and (o.sla_pct or 0) > base]
+    return max(options, key=lambda o: (o.sla_pct or 0, o.scores.get("cost", 0)), default=None)
+
+
+def _self_run(rev: Revision, comp: Component) -> TechOption | None:
+    """For a stateless managed tier: a self-run option whose redundant nodes beat the SLA."""
+    kind = rev.kb.kinds.get(comp.kind)
+    if comp.stateful or kind is None:
+        return None
+    nodes = max(2, rev.ctx.redundancy)
+    reached = 1 - (1 - NODE_AVAILABILITY) ** nodes
+    if reached - _avail(rev, comp) < MIN_AVAILABILITY_GAIN:
+        return None
+    decision = next((d for d in rev.arch.decisions if d.component == comp.id), None)
+    rank = {o.name: o.weighted for o in decision.options} if decision else {}
+    own = [o for o in kind.options if not o.managed]
+    return max(
+        own, key=lambda o: (rank.get(o.name, 0.0), o.scores.get("ops_burden", 0)), default=None
+    )
+
+
+def _improve(rev: Revision, comp: Component, finding: Finding, self_run: bool) -> str | None:
+    """One step up in availability for `comp`, or None when nothing can be done."""
+    opt = rev.option(comp)
+    if comp.managed or comp.instances == 0 or serverless(opt):
+        better = _better_sla(rev, comp)
+        if better is not None:
+            return switch_option(rev, comp, better, f"SLA {fmt_percent(better.sla_pct or 0)}%")
+        own = _self_run(rev, comp) if self_run else None
+        if own is None:
+            return None
+        nodes = max(2, rev.ctx.redundancy)
+        rev.floors[comp.id] = (nodes, f"after review {finding.id} (availability)")
+        comp.instances = nodes
+        sla = fmt_percent(opt.sla_pct or 0) if opt else "its SLA"
+        return switch_option(
+            rev,
+            comp,
+            own,
+            f"self-run on {nodes} nodes across zones: "
+            f"{fmt_pct(1 - (1 - NODE_AVAILABILITY) ** nodes, 5)} vs {sla}%",
+        )
+    if comp.stateful and "automatic_failover" not in comp.features:
+        parts = redundant(rev, comp, finding, failover=True)
+        return f"{comp.id}: " + ", ".join(parts) if parts else None
+    current = _avail(rev, comp)
+    one_more = 1 - (1 - NODE_AVAILABILITY) ** (comp.instances + 1)
+    if one_more - current < MIN_AVAILABILITY_GAIN:
+        return None  # another node buys nothing measurable
+    before, after = rev.set_instances(comp, comp.instances + 1, finding)
+    if after == before:
+        return None
+    return f"{comp.id}: {before} → {after} instances across zones"
+
+
+def fix_availability_composition(rev: Revision, finding: Finding) -> str | None:
+    target = rev.ctx.availability_pct / 100
+    path = critical_path(rev)
+    if not path:
+        return None
+    start = math.prod(_avail(rev, c) for c in path)
+    stuck: set[str] = set()
+    parts: list[str] = []
+
+    def composed() -> float:
+        return math.prod(_avail(rev, c) for c in critical_path(rev))
+
+    # cheapest first: failover and better SLAs, then fewer hops, self-run tiers last
+    for self_run in (False, True):
+        if self_run and composed() < target:
+            parts += _off_critical_path(rev)
+        stuck.clear()
+        for _ in range(MAX_AVAILABILITY_STEPS):
+            if composed() >= target:
+                break
+            candidates = [c for c in critical_path(rev) if c.id not in stuck]
+            if not candidates:
+                break
+            weakest = min(candidates, key=lambda c: _avail(rev, c))
+            step = _improve(rev, weakest, finding, self_run)
+            if step is None:
+                stuck.add(weakest.id)
+            else:
+                parts.append(step)
+    if not parts:
+        return None
+    path = critical_path(rev)
+    end = math.prod(_avail(rev, c) for c in path)
+    return (
+        f"critical path {fmt_pct(start, 4)} → {fmt_pct(end, 4)} (target {fmt_pct(target)}): "
+        + "; ".join(parts)
+    )
+
+
+def _off_critical_path(rev: Revision) -> list[str]:
+    """Hops the main read path does not need become non-critical: the caller fails fast
+    (circuit breaker) and only the feature behind the hop degrades."""
+    read = next((f for f in rev.arch.flows if f.path == "read"), None)
+    on_read = {s.target for s in read.steps} | {s.source for s in read.steps} if read else set()
+    main = next((c for c in rev.arch.components if c.kind == "service"), None)
+    if main is None or not on_read:
+        return []
+    reads, writes = rev.ctx.read_peak, rev.ctx.write_peak
+    share = reads / (reads + writes) if reads + writes else 0.0
+    parts = []
+    for link in rev.arch.links:
+        target = rev.arch.component(link.target)
+        if (
+            link.source != main.id
+            or not link.critical
+            or target is None
+            or link.target in on_read
+            or target.kind in ENTRY_KINDS
+        ):
+            continue
+        link.critical = False
+        rev.add_features(main, "circuit_breaker")
+        parts.append(
+            f"{main.id} → {target.id} taken off the critical path: a circuit breaker "
+            f"fails those calls fast and the read path ({share:.0%} of requests) keeps "
+            "serving"
+        )
+    return parts
+
+
+def _cost_by_component(rev: Revision) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for item in rev.cost.items:
+        if item.component:
+            totals[item.component] = totals.get(item.component, 0.0) + item.monthly_usd
+    return totals
+
+
+def _cheaper_option(rev: Revision, comp: Component) -> TechOption | None:
+    decision = next((d for d in rev.arch.decisions if d.component == comp.id), None)
+    current = rev.option(comp)
+    if decision is None or current is None:
+        return None
+    chosen = next((o for o in decision.options if o.name == decision.chosen), None)
+    floor = (chosen.weighted if chosen else 0.0) - BUDGET_SWITCH_TOLERANCE
+    cheaper = [
+        o
+        for o in decision.options
+        if o.name != decision.chosen
+        and o.weighted >= floor
+        and o.scores.get("cost", 0) > current.scores.get("cost", 0)
+    ]
+    if not cheaper:
+        return None
+    best = max(cheaper, key=lambda o: (o.scores.get("cost", 0), o.weighted))
+    kind = rev.kb.kinds.get(comp.kind)
+    return next((o for o in (kind.options if kind else []) if o.name == best.name), None)
+
+
+def fix_budget(rev: Revision, finding: Finding) -> str | None:
+    parts: list[str] = []
+    costs = _cost_by_component(rev)
+    budget = rev.cost.budget_monthly_usd or rev.ctx.budget_usd
+    total = rev.cost.total_monthly_usd
+    discount = rev.kb.prices.reserved_discount
+    reserved = [
+        c.id
+        for c in rev.arch.components
+        if c.instances > 0 and rev.add_features(c, "reserved_instances")
+    ]
+    if reserved:
+        parts.append(f"1-year reserved instances ({discount:.0%} off) on {', '.join(reserved)}")
+    tiered = [
+        c.id
+        for c in rev.arch.components
+        if (c.kind == "object_store" or (c.stateful and c.kind != "cache"))
+        and sum(rev.ctx.value(n) for n in c.estimates if "storage" in n) >= TIERING_BYTES
+        and rev.add_features(c, "storage_tiering")
+    ]
+    if tiered:
+        parts.append(
+            f"storage tiering (data older than 30 days to infrequent-access) on {', '.join(tiered)}"
+        )
+    compute_saving = (
+        sum(
+            i.monthly_usd
+            for i in rev.cost.items
+            if i.category == "compute" and i.component in reserved
+        )
+        * discount
+    )
+    still_over = budget is not None and total - compute_saving > budget
+    named = rev.arch.component(finding.component) if finding.component else None
+    ranked = sorted(rev.arch.components, key=lambda c: -costs.get(c.id, 0.0))
+    for comp in ([named] if named else []) + ranked:
+        if comp is None or not (still_over or comp is named):
+            continue
+        cheaper = _cheaper_option(rev, comp)
+        if cheaper is not None:
+            spent = f"${fmt_num(costs.get(comp.id, 0.0))}/month" if comp.id in costs else "cost"
+            parts.append(
+                switch_option(
+                    rev,
+                    comp,
+                    cheaper,
+                    f"cheaper: cost score {cheaper.scores.get('cost', 0)}, was {spent}",
+                )
+            )
+            break
+    return "; ".join(parts) if parts else None
+
+
+def _add_cache(
+    rev: Revision, finding: Finding, caller: Component | None, store: Component | None
+) -> str | None:
+    """A cache-aside read cache for `caller`, in front of `store`, with its own decision."""
+    kind = rev.kb.kinds.get("cache")
+    if kind is None or not kind.options or caller is None:
+        return None
+    estimates = [n for n in ("read_qps_peak",) if rev.ctx.has(n)] + storage_estimates(
+        "cache", rev.ctx, False
+    )
+    cache_id = f"{store.id}_cache" if store else "read_cache"
+    target = f" in front of {store.id}" if store else ""
+    comp = Component(
+        id=cache_id,
+        name=f"read cache{target}",
+        kind="cache",
+        technology="",
+        responsibility=f"Cache-aside copy of hot records{target} so reads meet the p99 target "
+        f"(added in revision {rev.arch.revision} for {finding.id}).",
+        instances=1,
+        sizing="",
+        stateful=True,
+        replication=2,
+        serves=[*rev.ctx.nfr_ids("latency_p99", "availability")],
+        estimates=estimates,
+    )
+    decision, option = decide(
+        DecisionInput(
+            component_id=comp.id,
+            component_name=comp.name,
+            kind="cache",
+            load=peak_load(comp, rev.ctx),
+            load_desc=describe_load(comp, rev.ctx),
+            relations=0,
+            storage_bytes=rev.ctx.value("cache_memory"),
+        ),
+        kind.options,
+        rev.ctx,
+        f"D-{len(rev.arch.decisions) + 1}",
+    )
+    comp.technology, comp.managed = option.name, option.managed
+    comp.features = list(option.features)
+    apply_sizing(comp, option, rev.ctx)
+    rev.arch.components.append(comp)
+    rev.arch.decisions.append(decision)
+    rev.arch.links.append(
+        Link(
+            source=caller.id,
+            target=comp.id,
+            label="GET/SET hot keys (cache-aside)",
+            sync=True,
+            critical=False,
+        )
+    )
+    return (
+        f"{cache_id} added{target}: {option.name}, {comp.instances} node(s) "
+        f"({comp.sizing}); {caller.id} reads it before the store"
+    )
+
+
+def _mentioned(rev: Revision, finding: Finding) -> list[Component]:
+    """Components the finding names, in the order it names them."""
+    text = f"{finding.message} {finding.recommendation}"
+    found = [
+        (text.find(c.id), c)
+        for c in rev.arch.components
+        if re.search(rf"(?<![A-Za-z0-9_]){re.escape(c.id)}(?![A-Za-z0-9_])", text)
+    ]
+    return [c for _, c in sorted(found, key=lambda pair: pair[0])]
+
+
+def fix_latency_budget(rev: Revision, finding: Finding) -> str | None:
+    """Put a cache in front of the slowest store on the read path, else read replicas."""
+    named = _mentioned(rev, finding)
+    if finding.component and rev.arch.component(finding.component):
+        named.insert(0, rev.arch.component(finding.component))  # type: ignore[arg-type]
+    slow = [
+        c
+        for c in named
+        if c.kind
+        in (*PRIMARY_STORE_KINDS, "search_index", "graph_db", "time_series_db", "object_store")
+    ]
+    if not slow:
+        if any(is_read_cache(c) for c in rev.arch.components):
+            return None
+        main = next((c for c in rev.arch.components if c.kind == "service"), None)
+        return _add_cache(rev, finding, main, None) if main else None
+    store = slow[0]
+    callers = [rev.arch.component(lk.source) for lk in rev.arch.links if lk.target == store.id]
+    caller = next(
+        (c for c in callers if c is not None and c.kind in ("service", "websocket_gateway")), None
+    )
+    if caller is not None and not any(
+        is_read_cache(c)
+        for lk in rev.arch.links
+        if lk.source == caller.id
+        for c in [rev.arch.component(lk.target)]
+        if c is not None
+    ):
+        return _add_cache(rev, finding, caller, store)
+    if store.kind in PRIMARY_STORE_KINDS and rev.add_features(store, "read_replicas"):
+        parts = [f"{store.id}: reads go to replicas next to the readers"]
+        if store.kind in SINGLE_PRIMARY_KINDS:
+            before, after = rev.set_instances(store, store.instances + 1, finding)
+            if after != before:
+                parts.append(f"{before} → {after} nodes")
+        return ", ".join(parts)
+    return None
+
+
+def slo_alerts(rev: Revision) -> list[str]:
+    """Alerts with thresholds derived from the SLO targets (multi-window burn rates)."""
+    ctx = rev.ctx
+    entry = next((c.id for c in rev.arch.components if c.kind in ENTRY_KINDS), "the entry")
+    pct = ctx.availability_pct
+    budget = 1 - pct / 100
+    alerts = [
+        f"availability SLO {fmt_percent(pct)}%: page when the error-budget burn rate exceeds "
+        f"14.4× over both 1 h and 5 min (error ratio > {14.4 * budget:.2%}); ticket when it "
+        f"exceeds 6× over 6 h (> {6 * budget:.2%}), measured at {entry}"
+    ]
+    if ctx.p99_seconds:
+        ms = ctx.p99_seconds * 1000
+        alerts.append(
+            f"latency SLO p99 ≤ {fmt_num(ms)} ms: page when p99 at {entry} exceeds "
+            f"{fmt_num(ms)} ms for 10 min; warn at {fmt_num(ms * 0.8)} ms"
+        )
+    if any(c.stateful and c.kind in PRIMARY_STORE_KINDS for c in rev.arch.components):
+        alerts.append("data safety: page when replication lag > 30 s or a backup/snapshot fails")
+    for queue in (c for c in rev.arch.components if c.kind in ("queue", "stream_processor")):
+        alerts.append(
+            f"{queue.id}: page when consumer lag > 120 s for 5 min (95% of events within 60 s)"
+        )
+    if ctx.budget_usd:
+        alerts.append(
+            f"cost: warn when the month's forecast passes 80% of the "
+            f"${fmt_num(ctx.budget_usd)} budget"
+        )
+    alerts.append("capacity: warn when any tier runs above 70% of its sized capacity for 15 min")
+    return alerts
+
+
+def fix_slo_alerting(rev: Revision, finding: Finding) -> str | None:
+    if rev.arch.observability is None:
+        rev.arch.observability = build_observability(
+            rev.ctx, rev.arch.components, rev.arch.endpoints
+        )
+    obs = rev.arch.observability
+    new = [a for a in slo_alerts(rev) if a not in obs.alerts]
+    if not new:
+        return None
+    obs.alerts.extend(new)
+    return (
+        f"observability: {len(new)} alerts added with thresholds from the SLOs "
+        "(multi-window burn-rate paging, latency, replication lag, queue lag, capacity)"
+    )
+
+
+def fix_unserved_requirement(rev: Revision, finding: Finding) -> str | None:
+    served = {s for c in rev.arch.components for s in c.serves}
+    wanted = [
+        fr
+        for fr in dict.fromkeys(FR_ID.findall(finding.message + " " + finding.recommendation))
+        if fr not in served
+    ]
+    if not wanted and finding.component:
+        return None
+    if not wanted:
+        wanted = [fr.id for fr in rev.ctx.scope.functional if fr.id not in served]
+    service = next((c for c in rev.arch.components if c.kind == "service"), None)
+    parts = []
+    for fr in wanted:
+        handler_id = next((e.component for e in rev.arch.endpoints if fr in e.serves), None)
+        comp = rev.arch.component(finding.component or handler_id or "") or service
+        if comp is None:
+            continue
+        comp.serves.append(fr)
+        parts.append(f"{fr} attached to {comp.id}")
+    return "; ".join(parts) if parts else None

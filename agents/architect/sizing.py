@@ -1,0 +1,219 @@
+"""Instance counts from the peak load, storage and availability target (contract formula).
+
+instances = max(ceil(peak_load / (per_node_ops * 0.7)),
+                ceil(storage_total * replication / per_node_storage),   # storage-bound stores
+                redundancy_min)                                         # 1 / 2 / 3 by target
+Each component records the formula with its numbers in `sizing`, and the estimate names that
+sized it in `estimates`, so the sizing can be recomputed after a revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..artefacts import Component
+from ..kb import TechOption
+from ._common import (
+    ENTRY_KINDS,
+    NODE_AVAILABILITY,
+    NODELESS_KINDS,
+    SINGLE_PRIMARY_KINDS,
+    STORE_KINDS,
+    UTILISATION,
+    Ctx,
+    ceil_div,
+    fmt_bytes,
+    fmt_num,
+    fmt_percent,
+    fmt_rate,
+)
+
+# Which peak estimates size a component, by the template's `load` word.
+LOAD_ESTIMATES: dict[str, list[str]] = {
+    "read": ["read_qps_peak"],
+    "write": ["write_qps_peak"],
+    "total": ["read_qps_peak", "write_qps_peak"],
+    "fanout": ["fanout_writes_per_sec"],
+    "stream": ["write_qps_peak"],
+    "storage": [],
+    "none": [],
+}
+CONNECTION_ESTIMATE = "concurrent_connections"
+QUORUM_NODES = 3  # the smallest majority quorum that survives one node loss
+
+
+def load_estimates(kind: str, load: str, ctx: Ctx) -> list[str]:
+    """Names of the estimates whose sum is the peak load of a component."""
+    if kind == "websocket_gateway" and ctx.has(CONNECTION_ESTIMATE):
+        return [CONNECTION_ESTIMATE]  # connections, not messages, bound a gateway node
+    if kind in ("load_balancer", "api_gateway", "service") and load in ("write", "read"):
+        load = "total"  # every request crosses the entry and the service tier
+    names = LOAD_ESTIMATES.get(load, ["write_qps_peak"])
+    if names == ["fanout_writes_per_sec"] and not ctx.has("fanout_writes_per_sec"):
+        names = ["write_qps_peak"]
+    return [n for n in names if ctx.has(n)]
+
+
+def storage_estimates(
+    kind: str, ctx: Ctx, holds_main_data: bool, load: str = "read", holds_media: bool = False
+) -> list[str]:
+    """Names of the byte estimates a component stores (read caches: the hot set)."""
+    if kind == "cache":
+        return ["cache_memory"] if ctx.has("cache_memory") and load == "read" else []
+    if kind == "object_store":
+        names = ["storage_total"] if holds_main_data and ctx.has("storage_total") else []
+        media = [n for n in ("media_storage_total", "media_storage_per_day") if ctx.has(n)]
+        return names + media[:1] if holds_media else names
+    if kind in STORE_KINDS and holds_main_data and ctx.has("storage_total"):
+        return ["storage_total"]
+    return []
+
+
+def default_replication(kind: str, stateful: bool, kb_replication: int) -> int:
+    """3 copies for stateful stores, 2 for caches (primary + replica), 1 for stateless tiers."""
+    if kind == "cache":
+        return 2
+    if not stateful:
+        return 1
+    if kind in STORE_KINDS or kind in ("queue", "coordination"):
+        return max(kb_replication, 3)
+    return max(kb_replication, 1)  # object stores replicate inside the service
+
+
+@dataclass
+class SizingResult:
+    instances: int
+    sizing: str
+    utilisation: float  # peak load / (instances * per_node_ops); 0 when not load-bound
+
+
+def _load_text(ctx: Ctx, names: list[str]) -> tuple[float, str]:
+    values = [ctx.value(n) for n in names]
+    unit = " conn" if names == [CONNECTION_ESTIMATE] else "/s"
+    parts = [f"{fmt_num(v)}{unit}" for v in values]
+    text = parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
+    return sum(values), text
+
+
+def serverless(option: TechOption | None) -> bool:
+    """Billed per request with no nodes to run (DynamoDB, S3, SQS, Lambda...)."""
+    return bool(option and option.managed and option.instance_class == "serverless")
+
+
+def size_component(
+    comp: Component, option: TechOption | None, ctx: Ctx, floor: int = 0, floor_note: str = ""
+) -> SizingResult:
+    """Instances of `comp` from its estimates, its option's per-node capacity and the target."""
+    byte_names = _byte_names(ctx, comp.estimates)
+    load_names = [n for n in comp.estimates if n not in byte_names]
+    connections = load_names == [CONNECTION_ESTIMATE]
+    per_node_ops = option.per_node_ops if option else 0.0
+    if connections and option and option.per_node_connections:
+        per_node_ops = option.per_node_connections
+    unit = " conn" if connections else "/s"
+    bought = comp.kind in NODELESS_KINDS and (option is None or option.managed)
+    if bought or serverless(option):
+        scale = ", ".join(f"{n} = {ctx.display(n)}" for n in comp.estimates) or "demand"
+        units = ""
+        if load_names and per_node_ops > 0 and comp.kind not in NODELESS_KINDS:
+            load, text = _load_text(ctx, load_names)
+            need = ceil_div(load, per_node_ops * UTILISATION)
+            units = (
+                f"; ⌈{text} ÷ ({fmt_num(per_node_ops)}{unit} × {UTILISATION})⌉ = {need} "
+                "capacity units at peak"
+            )
+        return SizingResult(
+            0, f"managed, no nodes to run (billed per request/GB); scales with {scale}{units}", 0.0
+        )
+    terms: list[tuple[int, str]] = []
+    load = 0.0
+    if load_names and per_node_ops > 0:
+        load, text = _load_text(ctx, load_names)
+        need = ceil_div(load, per_node_ops * UTILISATION)
+        terms.append((need, f"⌈{text} ÷ ({fmt_num(per_node_ops)}{unit} × {UTILISATION})⌉ = {need}"))
+    per_node_gb = option.per_node_storage_gb if option else None
+    if byte_names and per_node_gb:
+        stored = sum(ctx.value(n) for n in byte_names)
+        need = ceil_div(stored * comp.replication, per_node_gb * 1e9)
+        terms.append(
+            (
+                need,
+                f"⌈{fmt_bytes(stored)} × {comp.replication} ÷ {fmt_num(per_node_gb)} GB⌉ = {need}",
+            )
+        )
+    if (
+        comp.kind in ENTRY_KINDS
+        and option is not None
+        and option.managed
+        and ("multi_az" in option.features)
+    ):  # one managed balancer already spans the zones
+        terms.append((1, "1 managed across zones"))
+    else:
+        terms.append((ctx.redundancy, f"{ctx.redundancy} for {fmt_percent(ctx.availability_pct)}%"))
+    if comp.stateful and comp.kind not in SINGLE_PRIMARY_KINDS and comp.replication > 1:
+        terms.append((comp.replication, f"{comp.replication} for RF {comp.replication}"))
+    if comp.stateful and "quorum" in comp.features and comp.kind != "cache":
+        terms.append((QUORUM_NODES, f"{QUORUM_NODES} for a majority quorum"))
+    if floor > max(n for n, _ in terms):
+        terms.append((floor, f"{floor} {floor_note or 'after review'}".strip()))
+    instances = max(n for n, _ in terms)
+    body = terms[0][1] if len(terms) == 1 else "max(" + ", ".join(t for _, t in terms) + ")"
+    sizing = (
+        body if len(terms) == 1 and body.endswith(f"= {instances}") else (f"{body} = {instances}")
+    )
+    utilisation = load / (instances * per_node_ops) if load and per_node_ops else 0.0
+    return SizingResult(instances, sizing, round(utilisation, 3))
+
+
+def _byte_names(ctx: Ctx, names: list[str]) -> list[str]:
+    out = []
+    for n in names:
+        est = ctx.scope.estimate(n)
+        if est is not None and est.unit == "bytes":
+            out.append(n)
+    return out
+
+
+def availability(comp: Component, option: TechOption | None) -> float:
+    """managed => SLA; stateless or automatic failover => 1 - (1 - 0.995)^n; else one node."""
+    if (comp.managed or comp.instances == 0) and option is not None and option.sla_pct:
+        return option.sla_pct / 100
+    if comp.instances == 0:
+        return 0.9999  # managed without a stated SLA
+    if not comp.stateful or "automatic_failover" in comp.features:
+        return 1 - (1 - NODE_AVAILABILITY) ** comp.instances
+    return NODE_AVAILABILITY
+
+
+def apply_sizing(
+    comp: Component, option: TechOption | None, ctx: Ctx, floor: int = 0, floor_note: str = ""
+) -> SizingResult:
+    """Set instances, sizing, replication bound and availability on `comp` in place."""
+    result = size_component(comp, option, ctx, floor, floor_note)
+    comp.instances = result.instances
+    comp.sizing = result.sizing
+    if comp.kind in SINGLE_PRIMARY_KINDS and comp.instances > 0:
+        # primary + replicas: no more copies than nodes
+        comp.replication = max(1, min(comp.replication, comp.instances))
+    comp.availability = round(availability(comp, option), 9)
+    return result
+
+
+def peak_load(comp: Component, ctx: Ctx) -> float:
+    """The peak load (req/s or connections) that sizes `comp`; 0 when none."""
+    byte_names = set(_byte_names(ctx, comp.estimates))
+    return sum(ctx.value(n) for n in comp.estimates if n not in byte_names)
+
+
+def describe_load(comp: Component, ctx: Ctx) -> str:
+    """'read_qps_peak = 11,574/s' for prose."""
+    load = peak_load(comp, ctx)
+    names = [n for n in comp.estimates if n not in set(_byte_names(ctx, comp.estimates))]
+    if not names:
+        return "no request load"
+    unit = " connections" if names == [CONNECTION_ESTIMATE] else "/s"
+    return (
+        f"{' + '.join(names)} = {fmt_num(load)}{unit}"
+        if unit != "/s"
+        else (f"{' + '.join(names)} = {fmt_rate(load)}")
+    )

@@ -1,0 +1,234 @@
+"""Resilience rules: single points of failure, composed availability, durability, split brain,
+retries without idempotency."""
+
+from __future__ import annotations
+
+import math
+
+from ..artefacts import Component, Finding
+from ..cost.units import (
+    downtime_minutes_per_month,
+    fmt_availability,
+    fmt_availability_below,
+    fmt_num,
+    fmt_target_pct,
+)
+from .context import ReviewContext, listing
+
+BUDGET_TOLERANCE = 0.01  # composed downtime may exceed the error budget by 1% (rounding)
+DURABLE_NINES_BLOCKER = 99.999999  # a durability NFR this strict makes a weak store a blocker
+# Stores whose loss loses data (search indexes and caches are rebuilt from them).
+DURABLE_KINDS = (
+    "sql_db",
+    "kv_store",
+    "document_db",
+    "object_store",
+    "time_series_db",
+    "graph_db",
+    "data_warehouse",
+)
+IDEMPOTENT_SINKS = ("idempotency_keys",)
+
+
+def _what_it_holds(ctx: ReviewContext, comp: Component) -> str:
+    entities = ctx.entities_in(comp)
+    return f"holds every {listing(entities)} record" if entities else "holds the system's data"
+
+
+def _affected(ctx: ReviewContext, comp: Component) -> str:
+    """What stops when the component stops: its FRs, else the critical path."""
+    frs = ctx.frs_of(comp)
+    if frs:
+        return listing(frs)
+    return "the critical path" if comp.id in ctx.critical_ids else "what it serves"
+
+
+def no_spof(ctx: ReviewContext) -> list[Finding]:
+    """A critical component with one instance, or a stateful one without a replica and
+    automatic failover, takes its requirements down with one node."""
+    findings = []
+    for comp in ctx.arch.components:
+        if comp.managed or comp.kind == "external" or comp.instances == 0:
+            continue
+        critical = comp.id in ctx.critical_ids or bool(ctx.frs_of(comp)) or comp.stateful
+        if not critical:
+            continue
+        failover = ctx.has(comp, "automatic_failover")
+        if comp.instances == 1:
+            what = _what_it_holds(ctx, comp) if comp.stateful else "runs alone"
+            message = (
+                f"{comp.id} has 1 instance and {what}: a single point of failure "
+                f"for {_affected(ctx, comp)}; one node loss stops it (node availability "
+                f"{fmt_availability(ctx.availability(comp))} vs target "
+                f"{fmt_availability(ctx.availability_target)})."
+            )
+            if comp.stateful:
+                fix = (
+                    f"Run {max(2, ctx.redundancy_min)} nodes (primary + synchronous replica in "
+                    "another zone) with automatic failover; replication ≥ 2."
+                )
+            else:
+                fix = (
+                    f"Run at least {max(2, ctx.redundancy_min)} instances across zones behind "
+                    "the load balancer, with health checks."
+                )
+            findings.append(
+                ctx.finding("no-spof", comp.id, message, fix, 0 if comp.stateful else -1)
+            )
+        elif comp.stateful and (comp.replication < 2 or not failover):
+            gaps = []
+            if comp.replication < 2:
+                gaps.append(f"replication {comp.replication}")
+            if not failover:
+                gaps.append("no automatic failover")
+            message = (
+                f"{comp.id} runs {comp.instances} nodes but has {' and '.join(gaps)}: when the "
+                f"node holding a shard or the primary dies, {_affected(ctx, comp)} stop until "
+                "someone restores or promotes by hand."
+            )
+            fix = "Replicate every shard ≥ 2 (3 across zones) and enable automatic failover."
+            findings.append(ctx.finding("no-spof", comp.id, message, fix))
+    return findings
+
+
+def _raise_advice(comp: Component) -> str:
+    """How to lift one weak link of the critical path."""
+    if comp.kind in ("object_store", "cdn"):
+        return "serve it through a cache/CDN with stale-if-error, or mark the link non-critical"
+    if comp.kind == "external":
+        return "call it asynchronously with a queue and a fallback"
+    if comp.managed or comp.instances == 0:
+        return "a tier with a higher SLA, a second region, or a fallback off the request path"
+    return "more replicas across zones with automatic failover"
+
+
+def availability_composition(ctx: ReviewContext) -> list[Finding]:
+    """Serial components multiply: the critical path's availability must meet the SLO."""
+    if not ctx.has_availability_nfr or not ctx.critical_path:
+        return []
+    figures = [(c, ctx.availability(c)) for c in ctx.critical_path]
+    composed = math.prod(a for _, a in figures)
+    target = ctx.availability_target
+    # A shortfall within 1% of the error budget is rounding, not a design flaw.
+    if (1 - composed) <= (1 - target) * (1 + BUDGET_TOLERANCE):
+        return []
+    hours = ctx.kb.prices.hours_per_month
+    allowed = downtime_minutes_per_month(target, hours)
+    actual = downtime_minutes_per_month(composed, hours)
+    weakest = sorted(figures, key=lambda pair: pair[1])[:2]
+    chain = " × ".join(f"{c.id} {fmt_availability(a)}" for c, a in figures)
+    message = (
+        f"composed availability {fmt_availability_below(composed, target)} < SLO "
+        f"{fmt_availability(target)} along the critical path ({chain}): {fmt_num(actual)} "
+        f"min/month of downtime against {fmt_num(allowed)} allowed."
+    )
+    fix = (
+        "Raise the weakest links: "
+        + "; ".join(f"{c.id} ({fmt_availability(a)}) → {_raise_advice(c)}" for c, a in weakest)
+        + "; or take non-essential hops off the critical path (async, fallbacks)."
+    )
+    shift = 1 if (1 - composed) > 2 * (1 - target) else 0
+    return [ctx.finding("availability-composition", None, message, fix, shift)]
+
+
+def durability(ctx: ReviewContext) -> list[Finding]:
+    """Acknowledged data must survive a disk, a node and an operator: 3 copies and backups."""
+    target = ctx.nfr_target("durability")
+    strict = target is not None and target >= DURABLE_NINES_BLOCKER
+    findings = []
+    for comp in ctx.arch.components:
+        if comp.kind not in DURABLE_KINDS or (comp.kind == "object_store" and comp.managed):
+            continue
+        what = listing(ctx.entities_in(comp)) if ctx.entities_in(comp) else "its data"
+        gaps = []
+        if comp.replication < 3:
+            copies = f"{comp.replication} cop{'y' if comp.replication == 1 else 'ies'}"
+            gaps.append(f"keeps {copies} of {what}")
+        if not ctx.has(comp, "backups", "point_in_time_recovery"):
+            gaps.append("has no backups" if gaps else f"has no backups of {what}")
+        if not gaps:
+            continue
+        goal = f" (durability NFR {fmt_target_pct(target)})" if target else ""
+        message = (
+            f"{comp.id} {' and '.join(gaps)}{goal}: a disk failure or a bad migration loses "
+            "acknowledged writes."
+        )
+        fix = (
+            "Replicate 3 ways across zones (synchronous or quorum acks) and take daily snapshots "
+            "plus point-in-time recovery, restored in a drill every quarter."
+        )
+        findings.append(ctx.finding("durability", comp.id, message, fix, 1 if strict else 0))
+    return findings
+
+
+def split_brain(ctx: ReviewContext) -> list[Finding]:
+    """Automatic failover without quorum or fencing can leave two primaries accepting writes."""
+    findings = []
+    for comp in ctx.arch.components:
+        if not comp.stateful or comp.managed or not ctx.has(comp, "automatic_failover"):
+            continue
+        if ctx.has(comp, "quorum", "fencing_tokens"):
+            continue
+        written = [lk.source for lk in ctx.incoming(comp.id) if ctx.is_write(lk) and lk.critical]
+        message = (
+            f"{comp.id} fails over automatically across {comp.instances} nodes with neither a "
+            "quorum nor fencing tokens: during a network partition the old primary can keep "
+            "accepting writes"
+            + (f" from {listing(written)}" if written else "")
+            + " while a new one is promoted; the two histories diverge."
+        )
+        fix = (
+            "Elect the primary through a quorum (odd number of voters, e.g. 3 via etcd/ZooKeeper "
+            "or Raft) and fence the old one with monotonically increasing tokens checked on write."
+        )
+        findings.append(ctx.finding("split-brain", comp.id, message, fix, 0 if written else -1))
+    return findings
+
+
+def _handlers(ctx: ReviewContext, target: Component) -> list[Component]:
+    """Who actually applies a write: a queue's consumers, else the target itself."""
+    if target.kind in ("queue", "stream_processor"):
+        consumers = [ctx.comp(lk.target) for lk in ctx.outgoing(target.id)]
+        found = [c for c in consumers if c is not None]
+        return found or [target]
+    return [target]
+
+
+def _idempotent(ctx: ReviewContext, comp: Component) -> bool:
+    """Whether repeating a write to `comp` is harmless: it dedupes by key, writes
+    conditionally, or overwrites by key (object PUT, cache SET)."""
+    if ctx.has(comp, "idempotency_keys") or comp.kind in ("object_store", "cache"):
+        return True
+    return comp.kind in DURABLE_KINDS and ctx.has(comp, "conditional_writes")
+
+
+def retry_idempotency(ctx: ReviewContext) -> list[Finding]:
+    """A retry after a timeout repeats a write that may have succeeded: the handler must
+    recognise the repeat."""
+    findings: dict[str, Finding] = {}
+    for source in ctx.arch.components:
+        if not ctx.has(source, "retries_with_backoff"):
+            continue
+        for link in ctx.outgoing(source.id):
+            target = ctx.comp(link.target)
+            if target is None or not ctx.is_write(link):
+                continue
+            queue_ok = target.kind == "queue" and ctx.has(target, "idempotency_keys")
+            for handler in _handlers(ctx, target):
+                if handler.id in findings or queue_ok or _idempotent(ctx, handler):
+                    continue
+                rate = ctx.peak(handler)
+                load = f" at up to {fmt_num(rate.value)}/s" if rate.known else ""
+                via = f" via {target.id}" if handler.id != target.id else ""
+                message = (
+                    f"{source.id} retries with backoff and its writes '{link.label}'{via} reach "
+                    f"{handler.id}{load} without idempotency keys: a retry after a timeout "
+                    "applies the write twice (duplicate record, double charge, double send)."
+                )
+                fix = (
+                    f"Send an idempotency key with every write from {source.id}; {handler.id} "
+                    "stores it with the result (unique constraint, TTL ≥ the retry window) and "
+                    "returns the stored result on a repeat."
+                )
+                findings[handler.id] = ctx.finding("retry-idempotency", handler.id, message, fix)
+    return list(findings.values())

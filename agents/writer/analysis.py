@@ -1,0 +1,160 @@
+"""Numbers the writer derives from the artefacts: critical-path availability, decision margins,
+and how strongly each assumption drives the capacity chain (recomputed with agents.formula)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from agents.artefacts import Architecture, Component, Decision, Option, Scope
+from agents.formula import evaluate
+
+CLIENT = "client"
+# Inputs that are definitions, not guesses: their influence is not a risk.
+CONSTANTS = {
+    "seconds_per_day",
+    "days_per_year",
+    "days_per_month",
+    "seconds_per_month",
+    "hours_per_month",
+}
+
+
+def critical_path(arch: Architecture) -> list[Component]:
+    """Components a user request depends on: those in the read and write flows (in order),
+    or, without flows, the targets of critical synchronous links."""
+    ids: list[str] = []
+    for flow in arch.flows:
+        if flow.path == "async":
+            continue
+        for step in flow.steps:
+            for key in (step.source, step.target):
+                if key != CLIENT and key not in ids:
+                    ids.append(key)
+    if not ids:
+        ids = list(dict.fromkeys(link.target for link in arch.links if link.critical and link.sync))
+    async_targets = {lk.target for lk in arch.links if not lk.sync}
+    sync_targets = {lk.target for lk in arch.links if lk.sync}
+    comps = [arch.component(cid) for cid in ids]
+    # A component reached only asynchronously does not fail the user's request.
+    return [c for c in comps if c is not None and not (c.id in async_targets - sync_targets)]
+
+
+def composed_availability(components: list[Component]) -> float:
+    """Availability of components in series: the product of theirs."""
+    return math.prod(c.availability for c in components) if components else 1.0
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def criterion_score(option: Option, criterion: str) -> int | None:
+    """The option's score for a criterion, matching 'ops burden' to 'ops_burden'."""
+    if criterion in option.scores:
+        return option.scores[criterion]
+    wanted = _norm(criterion)
+    return next((v for k, v in option.scores.items() if _norm(k) == wanted), None)
+
+
+def recomputed_weight(decision: Decision, option: Option) -> float | None:
+    """Sum of weight × score over the criteria, or None if a score is missing."""
+    total = 0.0
+    for criterion in decision.criteria:
+        score = criterion_score(option, criterion.name)
+        if score is None:
+            return None
+        total += criterion.weight * score
+    return total
+
+
+@dataclass
+class Margin:
+    """The chosen option against the best alternative."""
+
+    chosen: Option
+    runner_up: Option | None
+
+    @property
+    def points(self) -> float | None:
+        """Weighted-score lead of the chosen option (negative when an alternative scores higher)."""
+        if self.runner_up is None:
+            return None
+        return self.chosen.weighted - self.runner_up.weighted
+
+
+def decision_margin(decision: Decision) -> Margin | None:
+    """The chosen option and its best rival, or None if the chosen option is not in the table."""
+    chosen = next((o for o in decision.options if o.name == decision.chosen), None)
+    if chosen is None:
+        chosen = next(
+            (o for o in decision.options if _norm(o.name) == _norm(decision.chosen)), None
+        )
+    if chosen is None:
+        return None
+    others = sorted((o for o in decision.options if o is not chosen), key=lambda o: -o.weighted)
+    return Margin(chosen=chosen, runner_up=others[0] if others else None)
+
+
+@dataclass
+class Influence:
+    """How the capacity chain depends on one assumption."""
+
+    name: str
+    dependents: list[str] = field(default_factory=list)  # estimates it feeds, transitively
+    doubling: dict[str, float] = field(default_factory=dict)  # estimate -> factor when doubled
+
+
+def _recompute(scope: Scope, overrides: dict[str, float]) -> dict[str, float] | None:
+    """Values of every estimate with some inputs overridden, or None if a formula fails."""
+    values = {a.name: a.value for a in scope.assumptions}
+    values.update(overrides)
+    for est in scope.estimates:
+        inputs = {k: values.get(k, v) for k, v in est.inputs.items()}
+        try:
+            values[est.name] = evaluate(est.formula, inputs)
+        except Exception:  # a malformed formula only loses the sensitivity figure
+            return None
+    return values
+
+
+def assumption_influence(scope: Scope) -> list[Influence]:
+    """Each assumption with the estimates downstream of it and how they move when it doubles,
+    most influential first."""
+    feeds: dict[str, set[str]] = {}
+    for est in scope.estimates:
+        for name in est.inputs:
+            feeds.setdefault(name, set()).add(est.name)
+    base = _recompute(scope, {})
+    out: list[Influence] = []
+    for assumption in scope.assumptions:
+        seen: list[str] = []
+        frontier = [assumption.name]
+        while frontier:
+            for nxt in sorted(feeds.get(frontier.pop(), ())):
+                if nxt not in seen:
+                    seen.append(nxt)
+                    frontier.append(nxt)
+        order = [e.name for e in scope.estimates if e.name in seen]
+        influence = Influence(name=assumption.name, dependents=order)
+        doubled = _recompute(scope, {assumption.name: assumption.value * 2}) if base else None
+        if base and doubled:
+            for name in order:
+                if base.get(name):
+                    influence.doubling[name] = doubled[name] / base[name]
+        out.append(influence)
+    out.sort(key=lambda inf: -len(inf.dependents))
+    return out
+
+
+def scaling_word(factor: float) -> str:
+    """How an estimate moves when its input doubles: 'linearly', 'sub-linearly', ..."""
+    if abs(factor - 2) < 0.05:
+        return "linearly"
+    if factor > 2:
+        return "super-linearly"
+    if abs(factor - 1) < 0.02:
+        return "not at all"
+    if factor < 1:
+        return "inversely"
+    return "sub-linearly"
