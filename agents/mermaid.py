@@ -1,21 +1,32 @@
-"""Mermaid source -> safe inline SVG. The only module that imports mermaidx.
+"""Mermaid source -> safe inline SVG, and Mermaid validation. The only module importing mermaidx.
 
-mermaidx runs mermaid.js inside QuickJS. Loading mermaid.js (3.5 MB of JS) into a fresh QuickJS
-context costs 0.4-0.7 s, and stock mermaidx builds a fresh context for *every* render (so that
-mermaid's id counters restart at zero, as in a browser page load). The render itself is only
-~0.2 s. We reuse one context for up to `_RENDERS_PER_CONTEXT` renders instead: mermaid clears its
-diagram state per render, and the only visible difference is that counters continue (`actor3`
-instead of `actor1`) - harmless, because every id is namespaced per diagram here anyway. A
-context is rebuilt after any failed render, so a parse error can never leak state into the next.
+Two renderers, both reached through mermaidx:
 
-The SVG that comes back is sanitised: no <script>, no event-handler attributes, no links or
-`url()`s that leave the document, and every id prefixed per diagram so that several diagrams can
-be inlined into one HTML page without their ids (and the CSS scoped by them) colliding.
+* **mermaid.js in QuickJS** (always there): the renderer GitHub uses, so it is the judge of
+  what parses (`validate`). It is slow: QuickJS has no JIT, so a 20-component flowchart takes
+  2-3 s of CPU and an erDiagram with a dozen entities 5-8 s (each attribute row costs ~80 ms).
+  Loading mermaid.js into a fresh context costs another 0.4-0.7 s, and stock mermaidx builds a
+  fresh context for *every* render (so mermaid's id counters restart at zero, as on a page
+  load). We keep one context for up to `_RENDERS_PER_CONTEXT` renders instead - mermaid clears
+  its diagram state per render; only counters continue (`actor3` for `actor1`), harmless since
+  every id is namespaced per diagram below - and rebuild it after any failure. `validate` only
+  runs `mermaid.parse` in that context: 0.03-0.1 s for a sequence or ER diagram, ~0.3-0.9 s for
+  a large flowchart, instead of a full render.
+* **merman** (Rust, from the optional `mmdr` package): renders the same diagrams in 10-200 ms,
+  with a layout close to mermaid.js's. When installed it draws the HTML diagrams; a source it
+  rejects falls back to mermaid.js, which either renders it or raises MermaidSyntaxError.
+  Set DESIGNCREW_MERMAID_RENDERER=mermaid-js to always draw with mermaid.js.
+
+Every SVG is sanitised: no <script>, no event-handler attributes, no links or `url()`s that leave
+the document, and every id prefixed per diagram so that several diagrams inlined into one HTML
+page cannot collide (their CSS is scoped by the svg's id).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -24,6 +35,7 @@ from typing import Any
 from agents.errors import DesignCrewError
 
 _RENDERS_PER_CONTEXT = 25  # bound memory growth of a long-lived context
+_PARSE_STEP_LIMIT = 10_000  # promise jobs and timers one parse may run before it is stuck
 _CACHE_SIZE = 256
 _SVG_NAMESPACES = (
     "http://www.w3.org/2000/svg",
@@ -37,15 +49,15 @@ class MermaidSyntaxError(DesignCrewError):
     """A Mermaid diagram source does not parse (or mermaid.js failed to lay it out)."""
 
 
-class _Renderer:
-    """One lazily started engine that reuses its JS context across renders."""
+class _MermaidJs:
+    """mermaid.js in one lazily started QuickJS engine whose context survives renders."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._engine: Any = None
         self.reusing = False  # False when mermaidx's internals changed and we fell back
 
-    def _start(self) -> Any:
+    def start(self) -> Any:
         with self._lock:
             if self._engine is None:
                 self._engine = _make_engine()
@@ -58,12 +70,20 @@ class _Renderer:
             return self._engine
 
     def render(self, source: str) -> str:
-        engine = self._start()
+        engine = self.start()
         if engine is None:
             import mermaidx
 
             return str(mermaidx.render(source).svg())
         return str(engine.render_svg(source, "default", None, None))
+
+    def parse(self, source: str) -> None:
+        """Raise RuntimeError with mermaid's message unless `source` parses."""
+        engine = self.start()
+        if engine is None:
+            self.render(source)  # no parse-only path without the engine's internals
+            return
+        engine.parse(source)
 
 
 def _make_engine() -> Any:
@@ -72,12 +92,15 @@ def _make_engine() -> Any:
         from mermaidx.engines.quickjs_engine import Engine
     except ImportError:
         return None
-    needed = ("_build_context", "_render_svg_sync", "_ensure_fresh_context", "render_svg")
+    needed = ("_build_context", "_render_svg_sync", "_ensure_fresh_context", "_run_job")
     if not all(hasattr(Engine, name) for name in needed):
         return None
 
-    class ReusingEngine(Engine):  # type: ignore[misc, valid-type]
+    class ReusingEngine(Engine):
         """Keeps mermaid.js loaded between renders; rebuilds after N renders or any failure."""
+
+        _ctx: Any
+        _executor: Any
 
         def __init__(self) -> None:
             super().__init__()
@@ -97,11 +120,52 @@ def _make_engine() -> Any:
                 self._renders_in_context = _RENDERS_PER_CONTEXT  # rebuild before the next one
                 raise
 
+        def _parse_sync(self, code: str) -> str | None:
+            """mermaid.parse, then the page's event loop until it settles (engine thread only)."""
+            self._ensure_fresh_context()
+            self._renders_in_context += 1
+            ctx = self._ctx
+            ctx.eval(
+                "globalThis.__dcParsed = false; globalThis.__dcParseError = null;"
+                f"mermaid.parse({json.dumps(code)})"
+                ".then(() => { globalThis.__dcParsed = true; })"
+                ".catch((e) => { globalThis.__dcParseError = String((e && e.message) || e);"
+                " globalThis.__dcParsed = true; });"
+            )
+            for _ in range(_PARSE_STEP_LIMIT):
+                if ctx.eval("globalThis.__dcParsed"):
+                    break
+                if not self._run_job() and not ctx.eval("__runNextTimer()"):
+                    break
+            error = ctx.eval("__flat(globalThis.__dcParseError)")
+            if error or not ctx.eval("globalThis.__dcParsed"):
+                self._renders_in_context = _RENDERS_PER_CONTEXT  # a fresh context next time
+                return str(error or "mermaid.parse did not finish")
+            return None
+
+        def parse(self, code: str) -> None:
+            error = self._executor.submit(self._parse_sync, code).result()
+            if error:
+                raise RuntimeError(error)
+
     return ReusingEngine()
 
 
-_renderer = _Renderer()
+def _merman_svg(source: str) -> str | None:
+    """The SVG from merman, or None when it is not installed, not wanted, or rejects `source`."""
+    if os.environ.get("DESIGNCREW_MERMAID_RENDERER", "auto").lower() in ("mermaid-js", "quickjs"):
+        return None
+    try:
+        import mermaidx
+
+        return str(mermaidx.render(source, backend="merman").svg())
+    except Exception:  # not installed, or a source merman cannot draw: mermaid.js decides
+        return None
+
+
+_mermaid_js = _MermaidJs()
 _cache: OrderedDict[str, str] = OrderedDict()
+_parsed: set[str] = set()
 _cache_lock = threading.Lock()
 
 
@@ -119,19 +183,26 @@ def _parse_error_line(message: str) -> str:
     return first[:300]
 
 
+def _normal(source: str) -> str:
+    return source.rstrip() + "\n"  # trailing whitespace never changes a diagram
+
+
 def render_svg(source: str) -> str:
     """Render Mermaid `source` to a sanitised, self-contained SVG string (cached by source).
 
     Raises MermaidSyntaxError with the first line of mermaid's parse error when it does not parse.
     """
+    source = _normal(source)
     with _cache_lock:
         if source in _cache:
             _cache.move_to_end(source)
             return _cache[source]
-    try:
-        raw = _renderer.render(source)
-    except RuntimeError as exc:  # mermaidx.MermaidRenderError is a RuntimeError
-        raise MermaidSyntaxError(_parse_error_line(str(exc))) from exc
+    raw = _merman_svg(source)
+    if raw is None:
+        try:
+            raw = _mermaid_js.render(source)
+        except RuntimeError as exc:  # mermaidx.MermaidRenderError is a RuntimeError
+            raise MermaidSyntaxError(_parse_error_line(str(exc))) from exc
     svg = sanitize_svg(raw, prefix="mmd-" + hashlib.sha1(source.encode()).hexdigest()[:10])
     with _cache_lock:
         _cache[source] = svg
@@ -141,20 +212,40 @@ def render_svg(source: str) -> str:
 
 
 def validate(source: str) -> None:
-    """Raise MermaidSyntaxError unless `source` parses and renders (the SVG is cached)."""
-    render_svg(source)
+    """Raise MermaidSyntaxError unless mermaid.js (GitHub's renderer) parses `source`."""
+    source = _normal(source)
+    with _cache_lock:
+        if source in _parsed:
+            return
+    try:
+        _mermaid_js.parse(source)
+    except RuntimeError as exc:
+        raise MermaidSyntaxError(_parse_error_line(str(exc))) from exc
+    with _cache_lock:
+        _parsed.add(source)
+        if len(_parsed) > 4 * _CACHE_SIZE:
+            _parsed.clear()  # a cheap bound; re-parsing is fast
+
+
+def check_syntax(source: str) -> None:
+    """The same as `validate`: mermaid.js's own parser, without laying the diagram out."""
+    validate(source)
 
 
 def warm_up() -> None:
-    """Start the engine (load mermaid.js) in the background, so the first render does not pay
-    for it; safe to call any number of times."""
-    threading.Thread(target=_renderer._start, name="mermaid-warm-up", daemon=True).start()
+    """Start mermaid.js (load it into QuickJS) in the background; safe to call repeatedly."""
+    threading.Thread(target=_mermaid_js.start, name="mermaid-warm-up", daemon=True).start()
 
 
 def engine_reuses_context() -> bool:
-    """Whether renders share one JS context (False if mermaidx changed and we fell back)."""
-    _renderer._start()
-    return _renderer.reusing
+    """Whether mermaid.js renders share one JS context (False if mermaidx changed shape)."""
+    _mermaid_js.start()
+    return _mermaid_js.reusing
+
+
+def fast_renderer_available() -> bool:
+    """Whether merman (the `mmdr` package) is installed and enabled for drawing diagrams."""
+    return _merman_svg("flowchart LR\n  a --> b\n") is not None
 
 
 # --- SVG sanitising -------------------------------------------------------------------------

@@ -85,6 +85,8 @@ def check_plausible(q: Quantity) -> None:
             raise implausible(q.phrase, "a number of users cannot be negative")
         if q.value > MAX_USERS:
             raise implausible(q.phrase, "that is more users than people on earth (8 billion)")
+        if q.value < 1:
+            raise implausible(q.phrase, "a system needs at least one active user")
     elif q.kind == "rate":
         if q.value < 0:
             raise implausible(q.phrase, "a rate cannot be negative")
@@ -105,8 +107,14 @@ def check_plausible(q: Quantity) -> None:
             raise implausible(q.phrase, "a duration cannot be negative")
         if q.role == "retention" and q.value > MAX_RETENTION_SECONDS:
             raise implausible(q.phrase, "retention longer than 100 years")
-    elif q.kind == "money" and q.value < 0:
-        raise implausible(q.phrase, "a budget cannot be negative")
+        if q.role == "latency" and q.value == 0:
+            raise implausible(q.phrase, "no request can take 0 seconds")
+    elif q.kind == "money" and q.role == "budget" and q.value <= 0:
+        raise implausible(q.phrase, "a budget must be more than $0")
+    elif q.kind == "ratio" and q.role == "peak" and q.value < 1:
+        raise implausible(q.phrase, "the peak cannot be below the average (peak factor >= 1)")
+    elif q.kind == "ratio" and q.value < 0:
+        raise implausible(q.phrase, "a ratio cannot be negative")
     elif q.kind == "count" and q.value < 0:
         raise implausible(q.phrase, "a count cannot be negative")
 

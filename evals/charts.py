@@ -95,49 +95,58 @@ def grouped_bar_chart(
     *,
     title: str,
     max_value: float,
-    height: float = 220,
+    plot_height: float = 130,
 ) -> str:
-    """Vertical bars: one cluster per group, one coloured bar per series, with a legend."""
+    """Vertical bars: one cluster per group, one coloured bar per series, with a legend.
+
+    Group labels are written at -35 degrees under their cluster; the margins leave room for
+    the longest one, and the legend wraps into as many columns as the width allows."""
     names = list(series)
+    labels = [g if len(g) <= 22 else g[:21] + "…" for g in groups]
     bar_w, gap = 14.0, 18.0
     cluster_w = bar_w * max(len(names), 1) + gap
-    left, top, bottom = 34.0, 30.0, 64.0
-    plot_h = height - top - bottom
-    width = max(left + cluster_w * len(groups) + 10, 320.0)
-    legend_rows = (len(names) + 3) // 4
-    total_h = height + 16 * legend_rows
+    longest = max((len(label) for label in labels), default=4) * _LABEL_CHAR_PX
+    left = max(34.0, longest * 0.82 - cluster_w / 2 + 8)  # cos(35°) of the first label
+    top = 30.0
+    label_h = longest * 0.58 + 18  # sin(35°) of the longest label
+    plot_w = cluster_w * len(groups)
+    legend_col = max((len(n) for n in names), default=4) * _LABEL_CHAR_PX + 26
+    width = max(left + plot_w + 12, 360.0)
+    columns = max(1, int((width - 10) // legend_col))
+    legend_rows = (len(names) + columns - 1) // columns
+    base = top + plot_height
+    total_h = base + label_h + 16 * legend_rows + 6
     body: list[str] = []
     for tick in range(0, 6):
         tick_value = max_value * tick / 5
-        y = top + plot_h - plot_h * tick / 5
+        y = base - plot_height * tick / 5
         body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 6:.0f}" y2="{y:.1f}" '
-            f'stroke="#e4e4e4"/><text x="{left - 4}" y="{y + 4:.1f}" font-size="10" '
+            f'<line x1="{left:.0f}" y1="{y:.1f}" x2="{width - 6:.0f}" y2="{y:.1f}" '
+            f'stroke="#e4e4e4"/><text x="{left - 4:.0f}" y="{y + 4:.1f}" font-size="10" '
             f'text-anchor="end">{_fmt(tick_value)}</text>'
         )
-    for g, group in enumerate(groups):
+    for g, (group, label) in enumerate(zip(groups, labels, strict=True)):
         x0 = left + g * cluster_w + gap / 2
         for s, name in enumerate(names):
             values = series[name]
             value = values[g] if g < len(values) else None
             if value is None:
                 continue
-            h = plot_h * max(min(value, max_value), 0) / max_value if max_value > 0 else 0
+            h = plot_height * max(min(value, max_value), 0) / max_value if max_value > 0 else 0
             body.append(
-                f'<rect x="{x0 + s * bar_w:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 2}" '
+                f'<rect x="{x0 + s * bar_w:.1f}" y="{base - h:.1f}" width="{bar_w - 2}" '
                 f'height="{h:.1f}" fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(group)} / '
                 f"{escape(name)}: {_fmt(value)}</title></rect>"
             )
         cx = x0 + bar_w * len(names) / 2
-        label = group if len(group) <= 18 else group[:17] + "…"
         body.append(
-            f'<text x="{cx:.1f}" y="{top + plot_h + 12:.1f}" font-size="10" '
-            f'text-anchor="end" transform="rotate(-30 {cx:.1f} {top + plot_h + 12:.1f})">'
+            f'<text x="{cx:.1f}" y="{base + 14:.1f}" font-size="10" text-anchor="end" '
+            f'transform="rotate(-35 {cx:.1f} {base + 14:.1f})"><title>{escape(group)}</title>'
             f"{escape(label)}</text>"
         )
     for s, name in enumerate(names):
-        lx = left + (s % 4) * 150
-        ly = height + 16 * (s // 4) - 8
+        lx = 6 + (s % columns) * legend_col
+        ly = base + label_h + 16 * (s // columns) + 4
         body.append(
             f'<rect x="{lx:.0f}" y="{ly - 9:.0f}" width="10" height="10" '
             f'fill="{PALETTE[s % len(PALETTE)]}"/><text x="{lx + 14:.0f}" y="{ly:.0f}" '

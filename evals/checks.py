@@ -99,14 +99,16 @@ REQUIRED_DIAGRAMS = ("flowchart", "sequenceDiagram", "erDiagram")
 
 def check_mermaid(ci: CheckInput) -> CheckResult:
     """Every Mermaid block parses with the real parser; the three diagram kinds are there."""
-    from agents.mermaid import MermaidSyntaxError, render_svg
+    from agents import mermaid
 
+    # validate = mermaid.js's own parser (GitHub's renderer), without laying diagrams out
+    parse = mermaid.validate
     blocks = mermaid_blocks(ci.markdown)
     failures: list[str] = []
     for block in blocks:
         try:
-            render_svg(block.source)
-        except MermaidSyntaxError as exc:
+            parse(block.source)
+        except mermaid.MermaidSyntaxError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
             failures.append(f"{block.kind or 'diagram'} at line {block.line}: {first[:160]}")
     kinds = {b.kind for b in blocks}
@@ -359,6 +361,17 @@ def _components_table(markdown: str) -> list[list[str]] | None:
     return None
 
 
+def _cell_keys(row: list[str]) -> set[str]:
+    """What a table row may name a component by: a whole cell, or a `code` or **bold** span
+    inside one (e.g. '**load balancer** `lb`')."""
+    keys: set[str] = set()
+    for cell in row:
+        keys.add(normalise(cell))
+        for code, bold in re.findall(r"`([^`]+)`|\*\*([^*]+)\*\*", cell):
+            keys.add(normalise(code or bold))
+    return keys
+
+
 def check_diagram_matches(ci: CheckInput) -> CheckResult:
     """The architecture diagram's nodes are exactly the components of the components table."""
     comps = ci.doc.architecture.components
@@ -379,7 +392,7 @@ def check_diagram_matches(ci: CheckInput) -> CheckResult:
     if rows is None:
         failures.append("no components table (a table whose first column is 'component')")
     else:
-        row_keys = [{normalise(cell) for cell in row} for row in rows]
+        row_keys = [_cell_keys(row) for row in rows]
         failures += [
             f"component {c.id} is not in the components table"
             for c in comps

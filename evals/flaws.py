@@ -165,13 +165,25 @@ def single_instance_store(doc: DesignDoc, kb: KnowledgeBase) -> Injection | None
     return Injection(scope, arch, f"{store.id} runs on a single node", [store.id])
 
 
+def read_path_caches(arch: Architecture) -> list[Component]:
+    """The caches that serve the read path: in a traced read flow, holding the hot set
+    (`cache_memory`) rather than sessions or rate-limit counters."""
+    caches = [c for c in arch.components if c.kind == "cache"]
+    on_read = {
+        s for f in arch.flows if f.path == "read" for st in f.steps for s in (st.source, st.target)
+    }
+    hot = [c for c in caches if "cache_memory" in c.estimates]
+    traced = [c for c in hot if c.id in on_read]
+    return traced or hot
+
+
 def no_cache(doc: DesignDoc, kb: KnowledgeBase) -> Injection | None:
-    """The cache disappears from a read-heavy path: every read now reaches the stores behind
-    it, which therefore carry the full peak read rate."""
+    """The read cache disappears from a read-heavy path: every read now reaches the stores
+    behind it, which therefore carry the full peak read rate."""
     scope, arch = _copies(doc)
     reads = scope.value("read_qps_peak", 0.0)
     writes = scope.value("write_qps_peak", 0.0)
-    caches = [c for c in arch.components if c.kind == "cache"]
+    caches = read_path_caches(arch)
     if not caches or reads < 5 * max(writes, 1e-9):
         return None
     backends: list[str] = []
@@ -181,7 +193,6 @@ def no_cache(doc: DesignDoc, kb: KnowledgeBase) -> Injection | None:
             lk.target
             for lk in arch.links
             if lk.source in callers
-            and lk.target != cache.id
             and (c := arch.component(lk.target)) is not None
             and c.kind in (*DB_KINDS, "object_store")
         ]
@@ -189,11 +200,7 @@ def no_cache(doc: DesignDoc, kb: KnowledgeBase) -> Injection | None:
         _drop_component(arch, cache.id)
     for cid in dict.fromkeys(backends):
         store = arch.component(cid)
-        if (
-            store is not None
-            and scope.estimate("read_qps_peak") is not None
-            and "read_qps_peak" not in store.estimates
-        ):
+        if store is not None and "read_qps_peak" not in store.estimates:
             store.estimates = [e for e in store.estimates if "read" not in e] + ["read_qps_peak"]
     return Injection(
         scope,

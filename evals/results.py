@@ -34,8 +34,12 @@ class CaseResult(BaseModel):
     judge_score: float | None = Field(default=None, description="Mean judge score, 0..5.")
     flaws_expected: list[str] = Field(default_factory=list)
     flaws_missed: list[str] = Field(
+        default_factory=list, description="Expected flaws injected and not caught."
+    )
+    flaws_untestable: list[str] = Field(
         default_factory=list,
-        description="Expected flaws the reviewer missed or that could not be injected.",
+        description="Expected flaws that could not be injected into this design (e.g. the "
+        "technology provides the mechanism natively) or whose rule already fired.",
     )
     pairwise: list[PairwiseResult] = Field(default_factory=list)
     design_path: str | None = None

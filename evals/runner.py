@@ -317,9 +317,12 @@ def _recall(
         trials = {t.flaw: t for t in recall.for_case(case.name)}
         for flaw in case.expect.flaws:
             trial = trials.get(flaw)
-            if trial is None or trial.status in ("missed", "not_applicable"):
-                note = "" if trial is None or trial.status == "missed" else " (not applicable)"
-                result.flaws_missed.append(flaw + note)
+            if trial is None:
+                continue  # the case has no design
+            if trial.status == "missed":
+                result.flaws_missed.append(flaw)
+            elif trial.status != "caught":
+                result.flaws_untestable.append(f"{flaw} ({trial.status.replace('_', ' ')})")
 
 
 def _judge(

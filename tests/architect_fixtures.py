@@ -6,6 +6,8 @@ units), so the architect can be tested on several systems with known numbers.
 
 from __future__ import annotations
 
+from typing import Any
+
 from agents.artefacts import Assumption, Estimate, Requirement, Scope
 from agents.kb import KnowledgeBase
 
@@ -113,7 +115,7 @@ def make_scope(
                 name=name,
                 label=name.replace("_", " "),
                 value=value,
-                unit=unit,  # type: ignore[arg-type]
+                unit=unit,
                 display=_fmt(value, unit),
                 formula=formula,
                 inputs=inputs,
@@ -244,9 +246,9 @@ def make_scope(
     )
 
 
-def pastebin(kb: KnowledgeBase, **overrides: float | None) -> Scope:
+def pastebin(kb: KnowledgeBase, **overrides: Any) -> Scope:
     """10M users, reads 5:1, 10 KB pastes, one year, 99.9%, p99 200 ms, $3k/month."""
-    params: dict = dict(
+    params: dict[str, Any] = dict(
         dau=2_000_000,
         writes_per_user_per_day=0.5,
         reads_per_write=5,
@@ -260,9 +262,9 @@ def pastebin(kb: KnowledgeBase, **overrides: float | None) -> Scope:
     return make_scope(kb, "pastebin", **params)
 
 
-def chat(kb: KnowledgeBase, **overrides: float | None) -> Scope:
+def chat(kb: KnowledgeBase, **overrides: Any) -> Scope:
     """50M DAU, 40 messages a day, fan-out to 5 devices/members, 99.99%, p99 500 ms."""
-    params: dict = dict(
+    params: dict[str, Any] = dict(
         dau=50_000_000,
         writes_per_user_per_day=40,
         reads_per_write=2,
@@ -279,9 +281,9 @@ def chat(kb: KnowledgeBase, **overrides: float | None) -> Scope:
     return make_scope(kb, "chat", **params)
 
 
-def url_shortener(kb: KnowledgeBase, **overrides: float | None) -> Scope:
+def url_shortener(kb: KnowledgeBase, **overrides: Any) -> Scope:
     """100M DAU, 100:1 reads, 99.99%, p99 50 ms."""
-    params: dict = dict(
+    params: dict[str, Any] = dict(
         dau=100_000_000,
         writes_per_user_per_day=0.33,
         reads_per_write=100,

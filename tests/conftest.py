@@ -32,6 +32,3 @@ def no_real_model_requests() -> Iterator[None]:
     yield
     block_real_models(previous)
 
-
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((REPO / "examples").glob("*.md"))

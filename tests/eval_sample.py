@@ -181,6 +181,7 @@ def sample_architecture() -> Architecture:
                 "cache",
                 "Redis",
                 ["FR-2", "NFR-2"],
+                estimates=["read_qps_peak", "cache_memory"],
                 features=[
                     "ttl_invalidation",
                     "request_coalescing",

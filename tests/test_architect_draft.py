@@ -309,7 +309,8 @@ def test_deep_dives_are_filled_from_the_scope(real: dict, hand: dict) -> None:
             assert dd.mechanism and dd.options and dd.failure_modes
     scope, arch = hand["url"]
     hot = next(d for d in arch.deep_dives if d.id == "hot_keys")
-    assert scope.estimate("read_qps_peak").display in hot.problem  # type: ignore[union-attr]
+    read_peak = scope.estimate("read_qps_peak")
+    assert read_peak is not None and read_peak.display in hot.problem
 
 
 def test_failure_modes_answer_is_data_safe(kb: KnowledgeBase) -> None:
@@ -339,8 +340,8 @@ def test_failure_modes_answer_is_data_safe(kb: KnowledgeBase) -> None:
     assert "availability zone" in scenarios and "slows down" in scenarios
     replicated = draft_architecture(chat(kb), kb)
     for fm in replicated.failure_modes:
-        comp = replicated.component(fm.component)
-        if comp and comp.stateful and comp.replication >= 2 and comp.instances >= 2:
+        owner = replicated.component(fm.component)
+        if owner and owner.stateful and owner.replication >= 2 and owner.instances >= 2:
             assert fm.data_safe, fm.scenario
 
 

@@ -10,9 +10,9 @@ from architect_fixtures import chat, make_scope, pastebin
 from agents.architect import FIXES, draft_architecture, revise_architecture
 from agents.architect._common import Ctx
 from agents.architect._revision import Revision
-from agents.architect.fixes_design import critical_path
+from agents.architect.fixes_availability import critical_path
 from agents.architect.sizing import availability
-from agents.artefacts import Architecture, CostItem, CostReport, Finding, Review, Scope
+from agents.artefacts import Architecture, CostItem, CostReport, Finding, Review, Scope, Severity
 from agents.cost_analyst import estimate_cost
 from agents.kb import KnowledgeBase, default_kb
 from agents.requirements import parse_requirements
@@ -59,12 +59,12 @@ def _finding(
     message: str = "",
     recommendation: str = "",
     fid: str = "R-1",
-    severity: str = "major",
+    severity: Severity = "major",
 ) -> Finding:
     return Finding(
         id=fid,
         rule=rule,
-        severity=severity,  # type: ignore[arg-type]
+        severity=severity,
         component=component,
         message=message or f"{rule} on {component}",
         recommendation=recommendation or "fix it",

@@ -12,6 +12,7 @@ from agents.errors import ModelAuthError
 from agents.llm import Budget, ChatModel, FakeChatModel, Price
 from agents.settings import Settings
 from app.batch import BatchOptions, collect_inputs, run_batch
+from app.cli import main
 
 # $1 per 1000 completion tokens, prompts free: a call reserves exactly its completion cap
 PRICE = Price(0.0, 1000.0, source="test")
@@ -81,3 +82,38 @@ def test_model_fault_in_one_item_does_not_stop_the_others(tmp_path: Path) -> Non
     assert items["item1"].reason == "ModelAuthError: 401 from the server: check the key"
     assert items["item0"].status == items["item2"].status == "done"
     assert outcome.exit_status == 1
+
+
+def test_cli_batch_against_the_fake_openai_server(
+    tmp_path: Path, fake_openai: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "req"
+    folder.mkdir()
+    (folder / "a.md").write_text("A URL shortener for 1M users", encoding="utf-8")
+    (folder / "b.md").write_text("A pastebin for 2M users", encoding="utf-8")
+    out = tmp_path / "designs"
+    argv = [
+        "batch",
+        str(folder),
+        "-o",
+        str(out),
+        "-q",
+        "--model",
+        "gpt-4o-mini",
+        "--base-url",
+        fake_openai.base_url,
+        "--jobs",
+        "2",
+        "--rpm",
+        "1000",
+        "--max-revisions",
+        "0",
+        "--no-cache",
+    ]
+    assert main(argv) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["model"] == "gpt-4o-mini" and summary["counts"]["done"] == 2
+    assert fake_openai.calls > 0
+    assert summary["totals"]["tokens"] > 0 and summary["spent_usd"] > 0
+    assert summary["totals"]["usd"] == pytest.approx(summary["spent_usd"])
+    assert "2 items: 2 done" in capsys.readouterr().out

@@ -15,7 +15,7 @@ import pytest
 from agents.artefacts import DesignDoc
 from app.cli import main
 
-from .conftest import EXAMPLES, REPO
+from helpers import EXAMPLES, REPO
 
 PASTEBIN = next(p for p in EXAMPLES if p.name == "pastebin.md")
 

@@ -112,3 +112,15 @@ def test_alarms_follow_the_estimate_without_a_budget() -> None:
         f"50% of the estimate: forecast spend reaches {half} — notify the owning team "
         "(early warning)."
     )
+
+
+def test_per_request_service_at_high_volume_gets_a_nodes_lever() -> None:
+    arch = good_design()
+    queue = _comp(arch, "view_queue")
+    queue.technology, queue.instances, queue.managed = "Amazon SQS", 0, True  # cites read peak
+    cost = _cost(arch)
+    (requests,) = [i for i in cost.items if i.component == "view_queue"]
+    lever = _lever(cost, "run view_queue on Kafka nodes instead of per request")
+    kafka = 2 * HOURS * 0.25  # max(ceil(3,480 / (50,000 x 0.7)), 2) = 2 brokers
+    assert lever.monthly_saving_usd == pytest.approx(requests.monthly_usd - kafka, abs=0.01)
+    assert "fits on 2 × Kafka nodes" in lever.description

@@ -7,6 +7,7 @@ import pytest
 from agents.cost.units import (
     downtime_minutes_per_month,
     fmt_availability,
+    fmt_availability_below,
     fmt_bytes,
     fmt_price,
     fmt_target_pct,
@@ -26,6 +27,16 @@ from agents.cost.units import (
 )
 def test_availability_shows_the_digits_that_matter(fraction: float, text: str) -> None:
     assert fmt_availability(fraction) == text
+
+
+@pytest.mark.parametrize(
+    ("fraction", "target", "text"),
+    [(0.99989, 0.9999, "99.989%"), (0.99899, 0.999, "99.89%"), (0.9998, 0.9999, "99.98%")],
+)
+def test_a_composed_figure_shows_enough_digits_to_differ(
+    fraction: float, target: float, text: str
+) -> None:
+    assert fmt_availability_below(fraction, target) == text
 
 
 @pytest.mark.parametrize(

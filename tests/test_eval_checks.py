@@ -185,7 +185,7 @@ def test_diagram_check_catches_an_extra_node(kb: KnowledgeBase) -> None:
 
 def test_diagram_check_catches_a_short_components_table(kb: KnowledgeBase) -> None:
     doc = sample_doc()
-    markdown = sample_markdown(doc).replace("| paste_db | PostgreSQL | 2 |\n", "")
+    markdown = sample_markdown(doc).replace("| paste_db | PostgreSQL | 3 |\n", "")
     result = _check("diagram_matches_components", doc, markdown, kb)
     assert "component paste_db is not in the components table" in result.failures
     assert "components table has 3 rows for 4 components" in result.failures
@@ -222,3 +222,13 @@ def test_a_crashing_check_is_a_failed_check(
     (result,) = run_checks(doc, sample_markdown(doc), kb, only=["sections_present"])
     assert not result.passed
     assert "check crashed: KeyError" in result.failures[0]
+
+
+def test_components_table_rows_may_name_components_in_code_or_bold(kb: KnowledgeBase) -> None:
+    doc = sample_doc()
+    markdown = sample_markdown(doc)
+    for c in doc.architecture.components:
+        markdown = markdown.replace(f"| {c.id} |", f"| **{c.name}** `{c.id}` |")
+    assert _check("diagram_matches_components", doc, markdown, kb).passed
+    markdown = markdown.replace("**paste db** `paste_db`", "**paste store** `paste_store`")
+    assert not _check("diagram_matches_components", doc, markdown, kb).passed

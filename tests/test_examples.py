@@ -15,7 +15,7 @@ from agents.requirements import read_requirements
 from agents.settings import Settings
 from agents.writer import render_markdown
 
-from .conftest import EXAMPLES
+from helpers import EXAMPLES
 
 SECTIONS = (
     "Scope",

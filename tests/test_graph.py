@@ -16,7 +16,7 @@ from agents.kb import default_kb
 from agents.requirements import parse_requirements
 from agents.settings import Settings
 
-from .conftest import EXAMPLES
+from helpers import EXAMPLES
 
 PASTEBIN = next(p for p in EXAMPLES if p.name == "pastebin.md").read_text(encoding="utf-8")
 

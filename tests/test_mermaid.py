@@ -1,4 +1,4 @@
-"""agents.mermaid: real rendering through mermaidx, typed parse errors, the cache, SVG sanitising."""
+"""agents.mermaid: real rendering via mermaidx, typed parse errors, the cache, SVG sanitising."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from agents import mermaid
 from agents.errors import DesignCrewError
 from agents.mermaid import MermaidSyntaxError, render_svg, sanitize_svg, validate
 
-SMALL = "flowchart LR\n  a[\"API\"] --> b[(\"DB\")]\n"
+SMALL = 'flowchart LR\n  a["API"] --> b[("DB")]\n'
 
 
 def test_render_svg_returns_an_svg_document() -> None:
@@ -66,10 +66,23 @@ def test_ids_are_namespaced_per_diagram() -> None:
     ids_one = set(re.findall(r'\bid="([^"]+)"', one))
     ids_two = set(re.findall(r'\bid="([^"]+)"', two))
     assert ids_one and ids_two and not ids_one & ids_two
-    # The CSS and the marker references follow the renamed ids.
-    assert 'id="my-svg"' not in one
-    prefix = next(i for i in ids_one if i.endswith("-my-svg"))
-    assert f"#{prefix}" in one
+    root = re.match(r'<svg id="([^"]+)"', one)
+    assert root and root.group(1).startswith("mmd-")
+    assert f"#{root.group(1)}" in one  # the CSS scoped by the id follows the renamed id
+
+
+def test_mermaid_js_renders_when_asked_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DESIGNCREW_MERMAID_RENDERER", "mermaid-js")
+    svg = render_svg('flowchart LR\n  js["drawn by mermaid.js"] --> x\n')
+    assert '-my-svg"' in svg and "drawn by mermaid.js" in svg
+
+
+@pytest.mark.skipif(not mermaid.fast_renderer_available(), reason="mmdr is not installed")
+def test_merman_draws_by_default_and_mermaid_js_judges_parse_errors() -> None:
+    svg = render_svg("sequenceDiagram\n  a->>b: drawn by merman\n")
+    assert '-merman"' in svg
+    with pytest.raises(MermaidSyntaxError, match=r"^Parse error on line 2"):
+        render_svg("sequenceDiagram\n  a->>b: x; y; z\n")
 
 
 def test_sanitize_removes_scripts_handlers_and_external_references() -> None:

@@ -185,6 +185,10 @@ def test_peak_factor_and_clock_times() -> None:
         ("objects of 0 KB each", "cannot be 0 bytes"),
         ("keep for 200 years", "longer than 100 years"),
         ("read:write 100:0", "0 as its second term"),
+        ("0 DAU", "at least one active user"),
+        ("peak traffic is 0.5x the average", "peak cannot be below the average"),
+        ("a budget of $0/month", "more than $0"),
+        ("p99 < 0 ms", "0 seconds"),
     ],
 )
 def test_implausible_numbers_name_the_phrase(text: str, problem: str) -> None:
@@ -228,3 +232,23 @@ def test_front_matter_rate_and_errors() -> None:
         parse_value("dau", "lots", "dau")
     with pytest.raises(ImplausibleNumberError, match="availability: 150%"):
         parse_value("percent", "150%", "availability")
+
+
+def test_every_n_units_and_times_a_day() -> None:
+    q = one("100 metrics every 10 seconds")
+    assert (q.kind, q.value, q.period) == ("rate", 10, "second")
+    posts, opens = extract_quantities(
+        "Each user posts 2 times a day and opens their\nhome timeline 20 times a day."
+    )
+    assert (posts.role, posts.per_user, posts.value) == ("write", True, 2)
+    assert (opens.role, opens.per_user, opens.value) == ("read", True, 20)
+
+
+def test_reads_per_written_object_is_a_ratio() -> None:
+    q = one("100 searches per reservation")
+    assert (q.kind, q.role, q.value) == ("ratio", "read_write", 100)
+
+
+def test_a_bullet_dash_is_not_a_minus_sign() -> None:
+    q = one("- 1M reservations a day")
+    assert (q.kind, q.value) == ("rate", 1e6)

@@ -140,6 +140,11 @@ def test_other_events_get_their_own_rate() -> None:
     assert scope.value("writes_per_day") != pytest.approx(1e6)
 
 
+def test_synonyms_of_the_write_noun_are_the_main_write() -> None:
+    scope = scope_of("A hotel booking system like Booking.com with 1M reservations a day.")
+    assert scope.value("writes_per_day") == 1e6
+
+
 def test_feature_specific_estimates() -> None:
     feed = scope_of("Design Twitter: 100M DAU, 200 followers on average.")
     fanout = feed.estimate("fanout_writes_per_sec")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from writer_fixtures import EVIL, adversarial_doc, make_architecture
 
 from agents.artefacts import Flow, FlowStep, Link
 from agents.mermaid import validate
 from agents.writer import architecture_diagram, component_ids, er_diagram, label, sequence_diagram
 from agents.writer.diagrams import IdMap
-from writer_fixtures import EVIL, adversarial_doc, make_architecture
 
 NODE_RE = re.compile(r"^\s+(c_\w+)[\[\(\{>]", re.M)
 EDGE_RE = re.compile(r"^\s+(\w+) (-->|-\.->)(?:\|\"[^\"]*\"\|)? (\w+)$", re.M)
@@ -32,7 +32,7 @@ def test_links_become_edges_async_dashed_with_labels() -> None:
     source = architecture_diagram(arch)
     assert 'c_api -->|"GET key"| c_cache' in source
     assert 'c_api -.->|"click event"| c_click_queue' in source
-    # Client edges come from the flows: the write path enters at the load balancer, reads at the CDN.
+    # Client edges come from the flows: writes enter at the load balancer, reads at the CDN.
     assert "client --> c_lb" in source and "client --> c_cdn" in source
 
 
@@ -60,8 +60,15 @@ def test_sequence_participants_are_the_flow_components_by_name() -> None:
     assert "p_cache-->>p_api: miss" in source  # a reply is dashed
     assert "p_api->>p_url_db: SELECT long_url WHERE key = 'aZ3kQ9x'" in source
     participants = re.findall(r"^\s+(?:actor|participant) (\w+)", source, re.M)
-    assert participants == ["p_client", "p_cdn", "p_lb", "p_api", "p_cache", "p_url_db",
-                            "p_click_queue"]
+    assert participants == [
+        "p_client",
+        "p_cdn",
+        "p_lb",
+        "p_api",
+        "p_cache",
+        "p_url_db",
+        "p_click_queue",
+    ]
 
 
 def test_er_diagram_has_keys_and_crows_feet_and_skips_unknown_targets() -> None:
@@ -74,9 +81,24 @@ def test_er_diagram_has_keys_and_crows_feet_and_skips_unknown_targets() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ['say "hi"', "a[b]{c}(d)", "x | y", "a; b", "#quot; #35;", "<b>bold</b>", "line\nbreak",
-     "a → b ⇒ c", "a --> b -.-> c", "%% comment", "`tick`", "~generic~", "50% done", "end",
-     "emoji 😀 and 中文", "\x00\x1b[31m"],
+    [
+        'say "hi"',
+        "a[b]{c}(d)",
+        "x | y",
+        "a; b",
+        "#quot; #35;",
+        "<b>bold</b>",
+        "line\nbreak",
+        "a → b ⇒ c",
+        "a --> b -.-> c",
+        "%% comment",
+        "`tick`",
+        "~generic~",
+        "50% done",
+        "end",
+        "emoji 😀 and 中文",
+        "\x00\x1b[31m",
+    ],
 )
 def test_label_removes_every_grammar_character(text: str) -> None:
     out = label(text)
@@ -112,11 +134,16 @@ def test_adversarial_names_parse_in_every_diagram() -> None:
 
 def test_hostile_flow_with_unknown_participants_parses() -> None:
     arch = make_architecture()
-    flow = Flow(name=EVIL, path="async", example="", steps=[
-        FlowStep(source="client", target="end", action=EVIL),
-        FlowStep(source="end", target="participant", action="note over x: y"),
-        FlowStep(source="participant", target="client", action="", reply=True),
-    ])
+    flow = Flow(
+        name=EVIL,
+        path="async",
+        example="",
+        steps=[
+            FlowStep(source="client", target="end", action=EVIL),
+            FlowStep(source="end", target="participant", action="note over x: y"),
+            FlowStep(source="participant", target="client", action="", reply=True),
+        ],
+    )
     source = sequence_diagram(flow, arch)
     validate(source)
     assert source.count("participant p_") == 2

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from writer_fixtures import adversarial_doc, make_doc
 
 from agents.artefacts import DesignDoc
 from agents.mermaid import validate
 from agents.writer import render_markdown
 from agents.writer.markdown import escape
-from writer_fixtures import adversarial_doc, make_doc
 
 HEADINGS = [
     "## 1. Scope",
@@ -99,7 +99,10 @@ def test_scope_tables(md: str) -> None:
     assert "| **NFR-1** | `availability` | 99.9% (≤ 43.2 min down per 30 days) |" in md
     assert "| **NFR-2** | `latency_p99` | 100 ms |" in md
     assert "| `writes_per_user_per_day` new short URLs per user per day | 0.1 | **assumed** |" in md
-    assert "| How many links does an active user create a day? | 0.1 | `writes_per_user_per_day` |" in md
+    assert (
+        "| How many links does an active user create a day? | 0.1 | `writes_per_user_per_day` |"
+        in md
+    )
     assert "> [!WARNING]\n> **Input warnings:**" in md
 
 
@@ -112,8 +115,10 @@ def test_components_table_ties_each_component_to_requirements_and_numbers(md: st
 
 
 def test_decision_table_has_weights_in_header_and_chosen_in_bold(md: str) -> None:
-    assert ("| option | durability (0.30) | latency (0.30) | ops burden (0.20) | cost (0.20) "
-            "| weighted | note |") in md
+    assert (
+        "| option | durability (0.30) | latency (0.30) | ops burden (0.20) | cost (0.20) "
+        "| weighted | note |"
+    ) in md
     assert "| **PostgreSQL** | 5 | 4 | 4 | 4 | **4.30** | — |" in md
     assert "DynamoDB scores higher (4.40 vs 4.30)" in md
     assert "**Sensitivity:** Close: DynamoDB wins if ops burden weighs above 0.25." in md
@@ -126,7 +131,9 @@ def test_qualities_review_and_wrap_up_tables(md: str) -> None:
     assert "| **total** |   |   |   |   | **$1,524 of $3,000** |   |" in md
     assert "| **R-1** | blocker | `no-spof` | URL store |" in md
     assert "resolved in revision 1 |" in md
-    assert "| 1 | **R-1** | `no-spof` | URL store: single node → primary + synchronous replica |" in md
+    assert (
+        "| 1 | **R-1** | `no-spof` | URL store: single node → primary + synchronous replica |" in md
+    )
     assert "| resilient | ●●●●○ 4/5 | replica + failover |" in md
     assert "### Risks" in md and "Cannot handle 10× today's load (34,722 reads/s)" in md
     assert "| **reviewer** | 2 | 0 | 1 | 14,690 | $0.0123 | 1.50 | 0 |" in md
@@ -178,3 +185,22 @@ def test_empty_wrap_up_is_computed_from_the_artefacts() -> None:
 @pytest.mark.parametrize("raw", ["## two", "---", "- item", "+ item", "=== x"])
 def test_escape_at_line_start_escapes_leading_markers(raw: str) -> None:
     assert escape(raw, at_line_start=True) == "\\" + raw
+
+
+def test_api_examples_and_mechanisms(md: str) -> None:
+    assert (
+        '```http\nPOST /v1/urls\n{"long_url": "https://example.com/a/very/long/path", '
+        '"ttl_days": 30}\n\n201 {"key": "aZ3kQ9x", "short_url": "https://sho.rt/aZ3kQ9x"}\n```'
+    ) in md
+    assert "Mechanisms: `automatic_failover`, `backups`, `point_in_time_recovery`" in md
+
+
+def test_critical_path_availability_follows_critical_links(md: str) -> None:
+    line = next(x for x in md.splitlines() if x.startswith("**Critical-path availability:**"))
+    # From the entry (the CDN, which nothing calls) over critical links only: the key
+    # allocator and the click queue are behind non-critical links.
+    assert (
+        "CDN 99.99% × load balancer 99.99% × API service 99.99% × redirect cache 99.99% × "
+        "URL store 99.99% = 99.950%, which meets the 99.9% target."
+    ) in line
+    assert "key-range allocator" not in line and "click-event queue" not in line

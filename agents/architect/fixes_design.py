@@ -1,190 +1,33 @@
-"""Fixers that reshape the design rather than toggle a feature: availability of the critical
-path, budget, latency budget (add a cache or read replicas), SLO alerts, unserved FRs."""
+"""Fixers that reshape the design rather than toggle a feature: budget (reserved capacity,
+tiering, a cheaper technology), latency budget (a cache or read replicas), SLO alerts, unserved
+requirements."""
 
 from __future__ import annotations
 
-import math
 import re
 
 from ..artefacts import Component, Finding, Link
 from ..kb import TechOption
 from ._common import (
     ENTRY_KINDS,
-    NODE_AVAILABILITY,
     PRIMARY_STORE_KINDS,
     SINGLE_PRIMARY_KINDS,
     fmt_num,
-    fmt_pct,
     fmt_percent,
     is_read_cache,
 )
-from ._revision import FR_ID, Revision, redundant, switch_option
+from ._revision import FR_ID, Revision, switch_option
 from .decisions import DecisionInput, decide
 from .qualities import build_observability
 from .sizing import (
     apply_sizing,
-    availability,
     describe_load,
     peak_load,
-    serverless,
     storage_estimates,
 )
 
-MAX_AVAILABILITY_STEPS = 8
-MIN_AVAILABILITY_GAIN = 1e-6  # below this, one more node is not worth its cost
 BUDGET_SWITCH_TOLERANCE = 0.35  # weighted-score loss accepted for a cheaper option
 TIERING_BYTES = 1e12  # stores above 1 TB get hot/cold tiering
-
-
-def critical_path(rev: Revision) -> list[Component]:
-    """Components reachable from the entries (nothing calls them) over critical links."""
-    arch = rev.arch
-    incoming = {lk.target for lk in arch.links}
-    roots_all = [c for c in arch.components if c.id not in incoming]
-    edge = [c.id for c in roots_all if c.kind in (*ENTRY_KINDS, "cdn", "websocket_gateway")]
-    roots = edge or [c.id for c in roots_all if c.kind != "external"]
-    order: list[str] = []
-    queue = list(roots)
-    while queue:
-        current = queue.pop(0)
-        if current in order:
-            continue
-        order.append(current)
-        queue += [lk.target for lk in arch.links if lk.source == current and lk.critical]
-    return [c for c in arch.components if c.id in order]
-
-
-def _avail(rev: Revision, comp: Component) -> float:
-    return availability(comp, rev.option(comp))
-
-
-def _better_sla(rev: Revision, comp: Component) -> TechOption | None:
-    current = rev.option(comp)
-    base = current.sla_pct if current and current.sla_pct else 0.0
-    kind = rev.kb.kinds.get(comp.kind)
-    options = [o for o in (kind.options if kind else []) if o.managed and (o.sla_pct or 0) > base]
-    return max(options, key=lambda o: (o.sla_pct or 0, o.scores.get("cost", 0)), default=None)
-
-
-def _self_run(rev: Revision, comp: Component) -> TechOption | None:
-    """For a stateless managed tier: a self-run option whose redundant nodes beat the SLA."""
-    kind = rev.kb.kinds.get(comp.kind)
-    if comp.stateful or kind is None:
-        return None
-    nodes = max(2, rev.ctx.redundancy)
-    reached = 1 - (1 - NODE_AVAILABILITY) ** nodes
-    if reached - _avail(rev, comp) < MIN_AVAILABILITY_GAIN:
-        return None
-    decision = next((d for d in rev.arch.decisions if d.component == comp.id), None)
-    rank = {o.name: o.weighted for o in decision.options} if decision else {}
-    own = [o for o in kind.options if not o.managed]
-    return max(
-        own, key=lambda o: (rank.get(o.name, 0.0), o.scores.get("ops_burden", 0)), default=None
-    )
-
-
-def _improve(rev: Revision, comp: Component, finding: Finding, self_run: bool) -> str | None:
-    """One step up in availability for `comp`, or None when nothing can be done."""
-    opt = rev.option(comp)
-    if comp.managed or comp.instances == 0 or serverless(opt):
-        better = _better_sla(rev, comp)
-        if better is not None:
-            return switch_option(rev, comp, better, f"SLA {fmt_percent(better.sla_pct or 0)}%")
-        own = _self_run(rev, comp) if self_run else None
-        if own is None:
-            return None
-        nodes = max(2, rev.ctx.redundancy)
-        rev.floors[comp.id] = (nodes, f"after review {finding.id} (availability)")
-        comp.instances = nodes
-        sla = fmt_percent(opt.sla_pct or 0) if opt else "its SLA"
-        return switch_option(
-            rev,
-            comp,
-            own,
-            f"self-run on {nodes} nodes across zones: "
-            f"{fmt_pct(1 - (1 - NODE_AVAILABILITY) ** nodes, 5)} vs {sla}%",
-        )
-    if comp.stateful and "automatic_failover" not in comp.features:
-        parts = redundant(rev, comp, finding, failover=True)
-        return f"{comp.id}: " + ", ".join(parts) if parts else None
-    current = _avail(rev, comp)
-    one_more = 1 - (1 - NODE_AVAILABILITY) ** (comp.instances + 1)
-    if one_more - current < MIN_AVAILABILITY_GAIN:
-        return None  # another node buys nothing measurable
-    before, after = rev.set_instances(comp, comp.instances + 1, finding)
-    if after == before:
-        return None
-    return f"{comp.id}: {before} → {after} instances across zones"
-
-
-def fix_availability_composition(rev: Revision, finding: Finding) -> str | None:
-    target = rev.ctx.availability_pct / 100
-    path = critical_path(rev)
-    if not path:
-        return None
-    start = math.prod(_avail(rev, c) for c in path)
-    stuck: set[str] = set()
-    parts: list[str] = []
-
-    def composed() -> float:
-        return math.prod(_avail(rev, c) for c in critical_path(rev))
-
-    # cheapest first: failover and better SLAs, then fewer hops, self-run tiers last
-    for self_run in (False, True):
-        if self_run and composed() < target:
-            parts += _off_critical_path(rev)
-        stuck.clear()
-        for _ in range(MAX_AVAILABILITY_STEPS):
-            if composed() >= target:
-                break
-            candidates = [c for c in critical_path(rev) if c.id not in stuck]
-            if not candidates:
-                break
-            weakest = min(candidates, key=lambda c: _avail(rev, c))
-            step = _improve(rev, weakest, finding, self_run)
-            if step is None:
-                stuck.add(weakest.id)
-            else:
-                parts.append(step)
-    if not parts:
-        return None
-    path = critical_path(rev)
-    end = math.prod(_avail(rev, c) for c in path)
-    return (
-        f"critical path {fmt_pct(start, 4)} → {fmt_pct(end, 4)} (target {fmt_pct(target)}): "
-        + "; ".join(parts)
-    )
-
-
-def _off_critical_path(rev: Revision) -> list[str]:
-    """Hops the main read path does not need become non-critical: the caller fails fast
-    (circuit breaker) and only the feature behind the hop degrades."""
-    read = next((f for f in rev.arch.flows if f.path == "read"), None)
-    on_read = {s.target for s in read.steps} | {s.source for s in read.steps} if read else set()
-    main = next((c for c in rev.arch.components if c.kind == "service"), None)
-    if main is None or not on_read:
-        return []
-    reads, writes = rev.ctx.read_peak, rev.ctx.write_peak
-    share = reads / (reads + writes) if reads + writes else 0.0
-    parts = []
-    for link in rev.arch.links:
-        target = rev.arch.component(link.target)
-        if (
-            link.source != main.id
-            or not link.critical
-            or target is None
-            or link.target in on_read
-            or target.kind in ENTRY_KINDS
-        ):
-            continue
-        link.critical = False
-        rev.add_features(main, "circuit_breaker")
-        parts.append(
-            f"{main.id} → {target.id} taken off the critical path: a circuit breaker "
-            f"fails those calls fast and the read path ({share:.0%} of requests) keeps "
-            "serving"
-        )
-    return parts
 
 
 def _cost_by_component(rev: Revision) -> dict[str, float]:

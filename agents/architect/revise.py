@@ -15,8 +15,8 @@ from ..kb import KnowledgeBase
 from ._common import ENTRY_KINDS, SINGLE_PRIMARY_KINDS, UTILISATION, Ctx, ceil_div, option_for
 from ._revision import Fixer, Revision, features_text, redundant
 from .draft import refresh_derived
+from .fixes_availability import fix_availability_composition
 from .fixes_design import (
-    fix_availability_composition,
     fix_budget,
     fix_latency_budget,
     fix_slo_alerting,

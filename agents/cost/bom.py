@@ -13,7 +13,15 @@ from typing import Literal
 
 from ..artefacts import Architecture, Component, CostItem, Scope
 from ..kb import KnowledgeBase, Prices, TechOption
-from .load import Figure, option_for, peak_factor, rate_figure, retention_days, stored_bytes
+from .load import (
+    DATABASE_KINDS,
+    Figure,
+    option_for,
+    peak_factor,
+    rate_figure,
+    retention_days,
+    stored_bytes,
+)
 from .prices import READ_SUFFIXES, request_keys, storage_key, storage_price
 from .units import GB, fmt_bytes, fmt_num, fmt_price, fmt_rate, fmt_usd
 
@@ -375,5 +383,10 @@ def build_bill(arch: Architecture, scope: Scope, kb: KnowledgeBase) -> PricedDes
             continue
         bom.options[comp.id] = option
         _price_component(comp, option, stored, scope, kb.prices, bom)
+        if comp.kind in DATABASE_KINDS and comp.id not in stored:
+            bom.notes.append(
+                f"{comp.id} cites no storage estimate: its data volume is not billed (only its "
+                "nodes or requests are)."
+            )
     _egress_items(arch, scope, kb.prices, bom)
     return bom

@@ -240,6 +240,55 @@ def _autoscale(
     return levers
 
 
+PER_REQUEST_SWAP_EXCLUDED = frozenset({"object_store", "cdn", "external"})
+
+
+def _per_request_to_nodes(
+    arch: Architecture, scope: Scope, kb: KnowledgeBase, bom: PricedDesign
+) -> list[SavingsLever]:
+    """At high volume, pay-per-request services cost more than nodes sized for the peak."""
+    hours = kb.prices.hours_per_month
+    floor = redundancy_min(scope)
+    spend: dict[str, float] = {}
+    for item in bom.items:
+        if item.category == "managed" and item.unit == "million requests":
+            spend[item.component] = spend.get(item.component, 0.0) + item.monthly_usd
+    levers = []
+    for comp in arch.components:
+        kind, current = kb.kinds.get(comp.kind), bom.options.get(comp.id)
+        load = peak_load(comp, scope)
+        paid = spend.get(comp.id, 0.0)
+        if kind is None or current is None or not load.known or paid <= 0:
+            continue
+        if comp.kind in PER_REQUEST_SWAP_EXCLUDED:
+            continue
+        best: tuple[str, int, float, float] | None = None
+        for option in kind.options:
+            hourly = kb.prices.instance_hour.get(option.instance_class)
+            per_node = per_node_capacity(option, load)
+            if not hourly or per_node <= 0 or option.name == current.name:
+                continue
+            nodes = nodes_needed(load.value, per_node, floor)
+            monthly = nodes * hours * hourly
+            if best is None or monthly < best[2]:
+                best = (option.name, nodes, monthly, hourly)
+        if best is None or paid - best[2] < 1:
+            continue
+        name, nodes, monthly, hourly = best
+        levers.append(
+            _lever(
+                f"run {comp.id} on {name} nodes instead of per request",
+                f"{comp.id} pays {fmt_usd(paid)}/month per request on {current.name}; its peak "
+                f"of {fmt_num(load.value)}{load.unit} ({load.formula}) fits on {nodes} × {name} "
+                f"nodes at {fmt_price(hourly)}/h = {fmt_usd(monthly)}/month (≤ 70% busy).",
+                paid - monthly,
+                "The team runs, patches and scales the nodes; capacity is planned instead of "
+                "paid per use, so a traffic drop no longer lowers the bill.",
+            )
+        )
+    return levers
+
+
 def savings_levers(
     arch: Architecture, scope: Scope, kb: KnowledgeBase, bom: PricedDesign
 ) -> list[SavingsLever]:
@@ -251,6 +300,7 @@ def savings_levers(
         *_right_size(arch, scope, kb, bom),
         _cache_reads(arch, scope, kb, bom),
         *_autoscale(arch, scope, kb, bom),
+        *_per_request_to_nodes(arch, scope, kb, bom),
     ]
     found = [lv for lv in levers if lv is not None and lv.monthly_saving_usd >= 1]
     return sorted(found, key=lambda lv: -lv.monthly_saving_usd)

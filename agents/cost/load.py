@@ -182,17 +182,22 @@ def average_load(component: Component, scope: Scope) -> Figure:
     return rate_figure(component.estimates, scope, "avg")
 
 
+# Storage estimate suffixes -> days of data one unit of the estimate covers ("" = a total).
+_PERIOD_DAYS = {"_per_day": 1.0, "_per_month": 30.4375, "_per_year": 365.0, "_total": 0.0}
+
+
 def _strip_period(name: str) -> tuple[str, str]:
-    for suffix in ("_total", "_per_year", "_per_day"):
+    for suffix in _PERIOD_DAYS:
         if name.endswith(suffix):
             return name[: -len(suffix)], suffix
     return name, ""
 
 
 def _stored_figure(names: list[str], scope: Scope) -> Figure:
-    """Bytes kept over the retention period from storage estimates (one per data set)."""
+    """Bytes kept over the retention period from storage estimates (one per data set: a total
+    when there is one, else a per-period figure scaled by the retention)."""
     best: dict[str, tuple[int, str]] = {}
-    rank = {"_total": 0, "": 1, "_per_year": 2, "_per_day": 3}
+    rank = {"_total": 0, "": 1, "_per_year": 2, "_per_month": 3, "_per_day": 4}
     for name in names:
         est = scope.estimate(name)
         if est is None or est.unit != "bytes" or "storage" not in name:
@@ -207,13 +212,11 @@ def _stored_figure(names: list[str], scope: Scope) -> Figure:
     for _, name in best.values():
         value = scope.value(name)
         inputs[name] = value
-        if name.endswith("_per_day"):
-            total += value * days
-            terms.append(f"{name} * retention_days")
-            inputs["retention_days"] = days
-        elif name.endswith("_per_year"):
-            total += value * days / 365
-            terms.append(f"{name} * retention_days / 365")
+        period = _PERIOD_DAYS.get(_strip_period(name)[1], 0.0)
+        if period:
+            total += value * days / period
+            per = "" if period == 1 else f" / {period:g}"
+            terms.append(f"{name} * retention_days{per}")
             inputs["retention_days"] = days
         else:
             total += value
@@ -226,20 +229,18 @@ def _stored_figure(names: list[str], scope: Scope) -> Figure:
 def _fallback_storage(arch: Architecture, scope: Scope) -> dict[str, Figure]:
     """When no component cites a storage estimate: the main database holds storage_total and
     the first object store holds the media (or storage_total when there is no database)."""
-    result: dict[str, Figure] = {}
     db = next((c for k in PRIMARY_DB_KINDS for c in arch.components if c.kind == k), None)
     if db is None:
         db = next((c for c in arch.components if c.kind in DATABASE_KINDS), None)
     blob = next((c for c in arch.components if c.kind == "object_store"), None)
-    main = [n for n in ("storage_total", "storage_per_year", "storage_per_day")]
-    media = [n for n in ("media_storage_total", "media_storage_per_day")]
+    main = ["storage_total", "storage_per_year", "storage_per_day"]
+    media = ["media_storage_total", "media_storage_per_day"]
+    has_media = any(scope.estimate(n) is not None for n in media)
+    result: dict[str, Figure] = {}
     if db is not None:
         result[db.id] = _stored_figure(main, scope)
-    if blob is not None:
-        names = media if any(scope.estimate(n) for n in media) else main
-        if names is main and db is not None:
-            return result
-        result[blob.id] = _stored_figure(names, scope)
+    if blob is not None and (has_media or db is None):
+        result[blob.id] = _stored_figure(media if has_media else main, scope)
     return {k: v for k, v in result.items() if v.known}
 
 

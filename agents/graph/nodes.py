@@ -125,9 +125,16 @@ class Crew:
         """All artefacts -> DesignDoc (rendering to files is the front end's job)."""
 
         def work(stats: RoleStats) -> dict[str, Any]:
+            started = time.perf_counter()
             scope, arch, cost = scope_of(state), architecture_of(state), cost_of(state)
             reviews = reviews_of(state)
+            wrap = self.refiner.wrap_up(
+                wrap_up(scope, arch, cost, reviews[-1]), scope, arch, cost, reviews[-1], stats
+            )
             stop_reason = state.get("stop_reason") or self.refiner.stop_reason
+            # the writer's own run is part of the document's statistics
+            stats.seconds = time.perf_counter() - started
+            roles = [*role_stats_of(state), stats.model_copy()]
             doc = DesignDoc(
                 title=f"{scope.system_name}: system design",
                 requirements=requirements_of(state),
@@ -135,10 +142,8 @@ class Crew:
                 architecture=arch,
                 cost=cost,
                 reviews=reviews,
-                wrap_up=self.refiner.wrap_up(
-                    wrap_up(scope, arch, cost, reviews[-1]), scope, arch, cost, reviews[-1], stats
-                ),
-                stats=RunStats(model=self.settings.model_label, roles=role_stats_of(state)),
+                wrap_up=wrap,
+                stats=RunStats(model=self.settings.model_label, roles=roles),
                 complete=not stop_reason,
                 incomplete_reason=stop_reason or "",
                 generated_at=datetime.now(UTC).isoformat(timespec="seconds"),

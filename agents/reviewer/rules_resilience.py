@@ -43,6 +43,12 @@ def _affected(ctx: ReviewContext, comp: Component) -> str:
     return "the critical path" if comp.id in ctx.critical_ids else "what it serves"
 
 
+def _stop(ctx: ReviewContext, comp: Component) -> str:
+    affected = _affected(ctx, comp)
+    plural = len(ctx.frs_of(comp)) > 1
+    return f"{affected} {'stop' if plural else 'stops'}"
+
+
 def no_spof(ctx: ReviewContext) -> list[Finding]:
     """A critical component with one instance, or a stateful one without a replica and
     automatic failover, takes its requirements down with one node."""
@@ -83,7 +89,7 @@ def no_spof(ctx: ReviewContext) -> list[Finding]:
                 gaps.append("no automatic failover")
             message = (
                 f"{comp.id} runs {comp.instances} nodes but has {' and '.join(gaps)}: when the "
-                f"node holding a shard or the primary dies, {_affected(ctx, comp)} stop until "
+                f"node holding a shard or the primary dies, {_stop(ctx, comp)} until "
                 "someone restores or promotes by hand."
             )
             fix = "Replicate every shard ≥ 2 (3 across zones) and enable automatic failover."

@@ -16,6 +16,7 @@ from functools import lru_cache
 from ..kb import Archetype, KnowledgeBase
 
 TITLE_WEIGHT = 3.0
+STRONG_OVERLAP = 0.6  # share of an archetype's capabilities the text must ask for to borrow it
 _BASIC_CAPABILITIES = ("user_accounts", "rate_limiting")
 _GENERIC_IDS = ("generic_web_app", "web_app", "crud_app", "generic")
 
@@ -76,26 +77,34 @@ def detect_capabilities(kb: KnowledgeBase, text: str, title: str = "") -> list[s
 
 
 def _fallback(kb: KnowledgeBase, detected: list[str]) -> tuple[Archetype, str]:
-    """The archetype whose capabilities best cover the detected ones (or a generic one)."""
+    """The archetype for a text no keyword matched.
+
+    An archetype is borrowed when the detected capabilities are most of what it is (at least
+    two shared, covering 60% of its own capabilities); otherwise the generic archetype of the
+    knowledge base, or failing that the one with the best overlap (or the simplest).
+    """
     archetypes = list(kb.archetypes.values())
     wanted = set(detected)
 
-    def overlap(a: Archetype) -> tuple[float, float]:
+    def overlap(a: Archetype) -> tuple[int, float]:
         shared = len(wanted & set(a.capabilities))
         # prefer covering what was detected, then bringing little that was not asked for
-        return shared, -len(set(a.capabilities) - wanted) / (1 + len(a.capabilities))
+        return shared, shared / max(1, len(a.capabilities))
 
-    if wanted:
-        best = max(archetypes, key=overlap)
-        if overlap(best)[0] > 0:
-            shared = sorted(wanted & set(best.capabilities))
-            return best, (
-                f"no archetype keyword matched; {best.name} shares the capabilities "
-                f"{', '.join(shared)} with what the text asks for"
-            )
-    for generic_id in _GENERIC_IDS:
-        if generic_id in kb.archetypes:
-            return kb.archetypes[generic_id], "no archetype keyword matched; using the generic one"
+    best = max(archetypes, key=overlap)
+    shared_count, coverage = overlap(best)
+    generic = next((kb.archetypes[g] for g in _GENERIC_IDS if g in kb.archetypes), None)
+    strong = shared_count >= 2 and coverage >= STRONG_OVERLAP
+    if strong or (generic is None and shared_count > 0):
+        shared = sorted(wanted & set(best.capabilities))
+        return best, (
+            f"no archetype keyword matched; {best.name} shares the capabilities "
+            f"{', '.join(shared)} with what the text asks for"
+        )
+    if generic is not None:
+        return generic, (
+            "no archetype keyword matched; the generic archetype plus the detected capabilities"
+        )
     user_facing = [a for a in archetypes if a.family == "user_facing"] or archetypes
     best = min(user_facing, key=lambda a: len(a.capabilities))
     return best, f"no archetype keyword matched; {best.name} is the simplest user-facing design"

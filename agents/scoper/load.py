@@ -61,7 +61,7 @@ def add_load(out: AssumptionSet, st: Stated, archetype: Archetype, dau: float) -
         writes_day, reads_day = per_day / (1 + r), per_day * r / (1 + r)
         out.writes_source = out.reads_source = kind
     elif writes_day is not None and reads_day is not None:
-        r = reads_day / writes_day
+        r = reads_day / writes_day if writes_day else 0.0
         out.add(
             "reads_per_write",
             ratio_label,
@@ -94,13 +94,13 @@ def add_load(out: AssumptionSet, st: Stated, archetype: Archetype, dau: float) -
             show_ratio,
             typical,
         )
-    if writes_day is None and reads_day is not None:
+    if writes_day is None and reads_day is not None and out.values["reads_per_write"] > 0:
         writes_day = reads_day / out.values["reads_per_write"]
         out.writes_source = "reads"
         out.reads_source = "reads" if out.reads_source == "total" else out.reads_source
     label = f"new {wn} per active user per day"
     if writes_day is not None:
-        per_user_rate = writes_day / dau
+        per_user_rate = writes_day / max(dau, 1.0)
         dau_a = out.get("dau")
         prov = "stated" if dau_a and dau_a.provenance == "stated" else "assumed"
         out.add(

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from agents.artefacts import Architecture, Component, Decision, Option, Scope
 from agents.formula import evaluate
 
-CLIENT = "client"
 # Inputs that are definitions, not guesses: their influence is not a risk.
 CONSTANTS = {
     "seconds_per_day",
@@ -20,24 +19,26 @@ CONSTANTS = {
 }
 
 
+ENTRY_KINDS = {"cdn", "load_balancer", "api_gateway", "websocket_gateway"}
+
+
 def critical_path(arch: Architecture) -> list[Component]:
-    """Components a user request depends on: those in the read and write flows (in order),
-    or, without flows, the targets of critical synchronous links."""
-    ids: list[str] = []
-    for flow in arch.flows:
-        if flow.path == "async":
+    """Components a user request depends on, as the reviewer counts them: everything reachable
+    from the entry points (components nothing calls, edge kinds first) over critical links."""
+    targets = {link.target for link in arch.links}
+    roots = [c for c in arch.components if c.id not in targets]
+    entries = [c for c in roots if c.kind in ENTRY_KINDS] or [
+        c for c in roots if c.kind != "external"
+    ]
+    order: list[str] = []
+    queue = [c.id for c in entries]
+    while queue:
+        current = queue.pop(0)
+        if current in order or arch.component(current) is None:
             continue
-        for step in flow.steps:
-            for key in (step.source, step.target):
-                if key != CLIENT and key not in ids:
-                    ids.append(key)
-    if not ids:
-        ids = list(dict.fromkeys(link.target for link in arch.links if link.critical and link.sync))
-    async_targets = {lk.target for lk in arch.links if not lk.sync}
-    sync_targets = {lk.target for lk in arch.links if lk.sync}
-    comps = [arch.component(cid) for cid in ids]
-    # A component reached only asynchronously does not fail the user's request.
-    return [c for c in comps if c is not None and not (c.id in async_targets - sync_targets)]
+        order.append(current)
+        queue.extend(lk.target for lk in arch.links if lk.source == current and lk.critical)
+    return [c for c in (arch.component(i) for i in order) if c is not None]
 
 
 def composed_availability(components: list[Component]) -> float:

@@ -75,8 +75,8 @@ class Para:
 class Table:
     """A table; `align` holds 'l' or 'r' per column (numbers are right-aligned)."""
 
-    headers: list[Rich]
-    rows: list[list[Rich]]
+    headers: Sequence[Rich]
+    rows: Sequence[Sequence[Rich]]
     align: list[str] = field(default_factory=list)
 
     def alignment(self, column: int) -> str:
@@ -87,7 +87,7 @@ class Table:
 class Bullets:
     """A bulleted (or numbered) list."""
 
-    items: list[Rich]
+    items: Sequence[Rich]
     ordered: bool = False
 
 

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 _SIZES = [(1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")]
-_COUNTS = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
+_COUNTS = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
 _DURATIONS = [
     (365 * 86400, "years"),
     (30 * 86400, "months"),
@@ -32,10 +33,12 @@ def number(value: float) -> str:
     return f"{value:.2g}"
 
 
-def _scaled(value: float, table: list[tuple[float, str]], sep: str) -> str | None:
+def _scaled(value: float, table: Sequence[tuple[float, str]], sep: str) -> str | None:
+    """value in the largest unit it reaches, one decimal at most: '912.5 GB', '10M'."""
     for factor, suffix in table:
         if abs(value) >= factor:
-            return f"{number(round(value / factor, 1))}{sep}{suffix}"
+            text = f"{value / factor:,.1f}".rstrip("0").rstrip(".")
+            return f"{text}{sep}{suffix}"
     return None
 
 
@@ -72,6 +75,16 @@ def percent(value: float) -> str:
     """99.95 -> '99.95%'; keeps every significant nine: 99.999999999 -> '99.999999999%'."""
     text = f"{value:.9f}".rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+def nines(pct: float) -> str:
+    """An availability in percent with as many decimals as it takes not to round up to 100%:
+    99.99999 -> '99.99999%', 99.95 -> '99.95%'."""
+    for decimals in range(2, 9):
+        text = f"{pct:.{decimals}f}"
+        if float(text) < 100 or pct >= 100:
+            return text.rstrip("0").rstrip(".") + "%"
+    return f"{pct}%"
 
 
 def in_unit(value: float, unit: str) -> str:

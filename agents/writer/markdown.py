@@ -7,6 +7,7 @@ neither open an HTML tag nor split a table cell.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from agents.artefacts import DesignDoc
 
@@ -88,7 +89,7 @@ def _fence(text: str, lang: str) -> str:
 
 
 def _table(table: Table) -> str:
-    def row(cells: list[Rich]) -> str:
+    def row(cells: Sequence[Rich]) -> str:
         rendered = [inline(c, in_table=True, line_start=False) or " " for c in cells]
         return "| " + " | ".join(rendered) + " |"
 

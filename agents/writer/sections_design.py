@@ -5,7 +5,20 @@ from __future__ import annotations
 from agents.artefacts import Architecture, Component, Decision, Scope
 
 from .analysis import criterion_score, decision_margin, recomputed_weight
-from .blocks import Block, Bullets, Callout, Code, Diagram, Heading, Inline, Para, Rich, Table, b, code
+from .blocks import (
+    Block,
+    Bullets,
+    Callout,
+    Code,
+    Diagram,
+    Heading,
+    Inline,
+    Para,
+    Rich,
+    Table,
+    b,
+    code,
+)
 from .diagrams import architecture_diagram, er_diagram, sequence_diagram
 from .sections_scope import SECTION_TITLES
 
@@ -32,10 +45,14 @@ def _serves_cell(c: Component, scope: Scope) -> str:
     return "; ".join(parts) or "—"
 
 
-def _responsibility_cell(c: Component) -> str:
-    if not c.features:
-        return c.responsibility
-    return f"{c.responsibility}\nMechanisms: {', '.join(f.replace('_', ' ') for f in c.features)}"
+def _responsibility_cell(c: Component) -> list[Inline]:
+    cell: list[Inline] = [c.responsibility]
+    if c.features:
+        cell.append("\nMechanisms: ")
+        for n, feature in enumerate(c.features):
+            cell += [", "] if n else []
+            cell.append(code(feature))
+    return cell
 
 
 def _instances_cell(c: Component) -> str:
@@ -49,29 +66,39 @@ def _instances_cell(c: Component) -> str:
 
 def design_section(arch: Architecture, scope: Scope) -> list[Block]:
     blocks: list[Block] = [Heading(2, SECTION_TITLES[2])]
-    blocks.append(Para(
-        f"{len(arch.components)} components, {len(arch.links)} links, "
-        f"{len(arch.endpoints)} API operations, {len(arch.entities)} entities"
-        + (f"; revision {arch.revision} of the design." if arch.revision else ".")
-    ))
+    blocks.append(
+        Para(
+            f"{len(arch.components)} components, {len(arch.links)} links, "
+            f"{len(arch.endpoints)} API operations, {len(arch.entities)} entities"
+            + (f"; revision {arch.revision} of the design." if arch.revision else ".")
+        )
+    )
     blocks.append(Diagram(architecture_diagram(arch), "Architecture"))
     blocks.append(Para(_LEGEND))
     blocks.append(Heading(3, "Components"))
-    blocks.append(Table(
-        ["component", "responsibility", "technology", "instances", "sizing", "serves"],
-        [
-            [_component_cell(c), _responsibility_cell(c), c.technology, _instances_cell(c),
-             c.sizing, _serves_cell(c, scope)]
-            for c in arch.components
-        ],
-        align=["l", "l", "l", "r", "l", "l"],
-    ))
+    blocks.append(
+        Table(
+            ["component", "responsibility", "technology", "instances", "sizing", "serves"],
+            [
+                [
+                    _component_cell(c),
+                    _responsibility_cell(c),
+                    c.technology,
+                    _instances_cell(c),
+                    c.sizing,
+                    _serves_cell(c, scope),
+                ]
+                for c in arch.components
+            ],
+            align=["l", "l", "l", "r", "l", "l"],
+        )
+    )
     served = {r for c in arch.components for r in c.serves}
     unserved = [r.id for r in scope.functional if r.id not in served]
     if unserved:
-        blocks.append(Callout("warning", [
-            b("Not served by any component: "), ", ".join(unserved), "."
-        ]))
+        blocks.append(
+            Callout("warning", [b("Not served by any component: "), ", ".join(unserved), "."])
+        )
     blocks += _api_blocks(arch)
     blocks += _data_model_blocks(arch)
     return blocks
@@ -81,22 +108,31 @@ def _api_blocks(arch: Architecture) -> list[Block]:
     blocks: list[Block] = [Heading(3, "API")]
     if not arch.endpoints:
         return [*blocks, Para("No API operations were defined.")]
-    blocks.append(Table(
-        ["method", "path", "purpose", "serves", "handled by"],
-        [
-            [b(e.method), [code(e.path)], e.purpose, ", ".join(e.serves) or "—",
-             _name(arch, e.component)]
-            for e in arch.endpoints
-        ],
-    ))
-    for e in arch.endpoints:
-        if not (e.request or e.response):
-            continue
-        blocks.append(Para([b("Example: "), code(f"{e.method} {e.path}")]))
+    blocks.append(
+        Table(
+            ["method", "path", "purpose", "serves", "handled by"],
+            [
+                [
+                    b(e.method),
+                    [code(e.path)],
+                    e.purpose,
+                    ", ".join(e.serves) or "—",
+                    _name(arch, e.component),
+                ]
+                for e in arch.endpoints
+            ],
+        )
+    )
+    examples = [e for e in arch.endpoints if e.request or e.response]
+    if examples:
+        blocks.append(Para("Examples: the request line and body, then the response."))
+    for e in examples:
+        parts = [f"{e.method} {e.path}"]
         if e.request:
-            blocks.append(Code(e.request, _lang(e.request)))
+            parts.append(e.request)
         if e.response:
-            blocks.append(Code(e.response, _lang(e.response)))
+            parts += ["", e.response]
+        blocks.append(Code("\n".join(parts), "http"))
     return blocks
 
 
@@ -115,11 +151,13 @@ def _data_model_blocks(arch: Architecture) -> list[Block]:
         fields = ", ".join(f"{f.name} ({f.key})" if f.key else f.name for f in e.fields)
         size = f"{e.bytes_per_record:,} B" if e.bytes_per_record else "—"
         rows.append([b(e.name), _name(arch, e.store), e.partition_key or "—", size, fields])
-    blocks.append(Table(
-        ["entity", "store", "partition key", "record size", "fields"],
-        rows,
-        align=["l", "l", "l", "r", "l"],
-    ))
+    blocks.append(
+        Table(
+            ["entity", "store", "partition key", "record size", "fields"],
+            rows,
+            align=["l", "l", "l", "r", "l"],
+        )
+    )
     return blocks
 
 
@@ -127,9 +165,9 @@ def flow_section(arch: Architecture) -> list[Block]:
     blocks: list[Block] = [Heading(2, SECTION_TITLES[3])]
     if not arch.flows:
         return [*blocks, Para("No flows were traced.")]
-    blocks.append(Para(
-        "One concrete example traced hop by hop through each path; replies are dashed."
-    ))
+    blocks.append(
+        Para("One concrete example traced hop by hop through each path; replies are dashed.")
+    )
     for flow in arch.flows:
         blocks.append(Heading(3, f"{flow.path.capitalize()} path: {flow.name}"))
         if flow.example:
@@ -164,11 +202,13 @@ def decision_section(arch: Architecture) -> list[Block]:
     blocks: list[Block] = [Heading(2, SECTION_TITLES[5])]
     if not arch.decisions:
         return [*blocks, Para("No technology decisions were recorded.")]
-    blocks.append(Para(
-        "Each option is scored 1–5 per criterion (5 is best; for ops burden and cost, 5 is "
-        "easiest and cheapest). The weights come from the requirements; weighted = Σ weight × "
-        "score. The chosen option is in bold."
-    ))
+    blocks.append(
+        Para(
+            "Each option is scored 1–5 per criterion (5 is best; for ops burden and cost, 5 is "
+            "easiest and cheapest). The weights come from the requirements; weighted = Σ weight × "
+            "score. The chosen option is in bold."
+        )
+    )
     for d in arch.decisions:
         blocks += _decision_blocks(arch, d)
     return blocks
@@ -176,8 +216,17 @@ def decision_section(arch: Architecture) -> list[Block]:
 
 def _decision_blocks(arch: Architecture, d: Decision) -> list[Block]:
     blocks: list[Block] = [Heading(3, f"{d.id}: {d.topic}")]
-    blocks.append(Para([b("Applies to: "), _name(arch, d.component), ". ", b("Weights: "),
-                        "; ".join(f"{c.name} {c.weight:.2f} ({c.why})" for c in d.criteria)]))
+    blocks.append(
+        Para(
+            [
+                b("Applies to: "),
+                _name(arch, d.component),
+                ". ",
+                b("Weights: "),
+                "; ".join(f"{c.name} {c.weight:.2f} ({c.why})" for c in d.criteria),
+            ]
+        )
+    )
     headers: list[Rich] = ["option"]
     headers += [f"{c.name} ({c.weight:.2f})" for c in d.criteria]
     headers += ["weighted", "note"]
@@ -190,26 +239,36 @@ def _decision_blocks(arch: Architecture, d: Decision) -> list[Block]:
             score = criterion_score(opt, c.name)
             scores.append("—" if score is None else str(score))
         weighted = f"{opt.weighted:.2f}"
-        rows.append([b(opt.name) if chosen else opt.name, *scores,
-                     b(weighted) if chosen else weighted, opt.note or "—"])
+        rows.append(
+            [
+                b(opt.name) if chosen else opt.name,
+                *scores,
+                b(weighted) if chosen else weighted,
+                opt.note or "—",
+            ]
+        )
         check = recomputed_weight(d, opt)
         if check is not None and abs(check - opt.weighted) > 0.05:
             mismatches.append(f"{opt.name}: recorded {opt.weighted:.2f}, recomputed {check:.2f}")
     blocks.append(Table(headers, rows, align=["l"] + ["r"] * (len(d.criteria) + 1) + ["l"]))
     if mismatches:
-        blocks.append(Callout("warning", [b("Weighted scores do not recompute: "),
-                                          "; ".join(mismatches)]))
+        blocks.append(
+            Callout("warning", [b("Weighted scores do not recompute: "), "; ".join(mismatches)])
+        )
     blocks.append(Para([b("Chosen: "), d.chosen, " — ", d.rationale]))
     margin = decision_margin(d)
     lead = margin.points if margin else None
     if margin and margin.runner_up and lead is not None:
         rival = margin.runner_up
         if lead < 0:
-            note = (f"{rival.name} scores higher ({rival.weighted:.2f} vs "
-                    f"{margin.chosen.weighted:.2f}); the rationale above is why it was not chosen.")
+            note = (
+                f"{rival.name} scores higher ({rival.weighted:.2f} vs "
+                f"{margin.chosen.weighted:.2f}); the rationale above is why it was not chosen."
+            )
         else:
-            note = (f"Leads {rival.name}, the runner-up, by {lead:.2f} points"
-                    + (" — a close call." if lead < 0.25 else "."))
+            note = f"Leads {rival.name}, the runner-up, by {lead:.2f} points" + (
+                " — a close call." if lead < 0.25 else "."
+            )
         rejected = ", ".join(o.name for o in d.options if o.name != d.chosen)
         blocks.append(Para([b("Margin: "), note, " ", b("Rejected: "), rejected + "."]))
     if d.sensitivity:

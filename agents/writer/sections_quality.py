@@ -32,21 +32,27 @@ def quality_section(doc: DesignDoc) -> list[Block]:
 def _resilient(arch: Architecture, scope: Scope) -> list[Block]:
     blocks: list[Block] = [Heading(3, "Resilient")]
     if arch.failure_modes:
-        blocks.append(Para("Kill one piece at a time: what happens, and is acknowledged data safe?"))
+        blocks.append(
+            Para("Kill one piece at a time: what happens, and is acknowledged data safe?")
+        )
         rows: list[list[Rich]] = []
         for fm in arch.failure_modes:
-            safe: Rich = ["yes — ", fm.data_note] if fm.data_safe else [b("no"), " — ", fm.data_note]
+            safe: Rich = (
+                ["yes — ", fm.data_note] if fm.data_safe else [b("no"), " — ", fm.data_note]
+            )
             rows.append([fm.scenario, fm.effect, fm.mitigation, safe, fm.recovery or "—"])
-        blocks.append(Table(["scenario", "what happens", "mitigation", "data safe?", "recovery"],
-                            rows))
+        blocks.append(
+            Table(["scenario", "what happens", "mitigation", "data safe?", "recovery"], rows)
+        )
     else:
         blocks.append(Para("No failure modes were recorded."))
     path = critical_path(arch)
     if path:
         composed = composed_availability(path) * 100
-        chain = " × ".join(f"{c.name} {fmt.percent(round(c.availability * 100, 4))}" for c in path)
+        chain = " × ".join(f"{c.name} {fmt.nines(c.availability * 100)}" for c in path)
         sentence: list[Inline] = [
-            b("Critical-path availability: "), f"{chain} = {composed:.3f}%"
+            b("Critical-path availability: "),
+            f"{chain} = {_composed_text(composed)}",
         ]
         target = scope.nfr("availability")
         if target and target.target:
@@ -56,6 +62,11 @@ def _resilient(arch: Architecture, scope: Scope) -> list[Block]:
             sentence.append(".")
         blocks.append(Para(sentence))
     return blocks
+
+
+def _composed_text(pct: float) -> str:
+    """Three decimals, so a miss of the target by 0.0001 is not shown as equal to it."""
+    return fmt.nines(pct) if pct >= 99.9995 else f"{pct:.3f}%"
 
 
 def _scalable(arch: Architecture, scope: Scope) -> list[Block]:
@@ -78,8 +89,12 @@ def _observable(arch: Architecture) -> list[Block]:
     if obs is None:
         return [*blocks, Para("No observability plan was recorded.")]
     rows: list[list[Rich]] = []
-    for what, items in (("SLIs", obs.slis), ("SLOs", obs.slos), ("Dashboards", obs.dashboards),
-                        ("Alerts", obs.alerts)):
+    for what, items in (
+        ("SLIs", obs.slis),
+        ("SLOs", obs.slos),
+        ("Dashboards", obs.dashboards),
+        ("Alerts", obs.alerts),
+    ):
         if items:
             rows.append([b(what), "\n".join(items)])
     if obs.tracing:
@@ -93,20 +108,28 @@ def _cost(cost: CostReport) -> list[Block]:
     blocks.append(Para([b("Price table: "), cost.price_table, "."]))
     rows: list[list[Rich]] = []
     for item in cost.items:
-        rows.append([
-            item.item, item.component or "shared", item.category,
-            f"{fmt.number(item.quantity)} {item.unit}", fmt.usd(item.unit_price_usd),
-            fmt.usd(item.monthly_usd), item.formula or "—",
-        ])
+        rows.append(
+            [
+                item.item,
+                item.component or "shared",
+                item.category,
+                f"{fmt.number(item.quantity)} {item.unit}",
+                fmt.usd(item.unit_price_usd),
+                fmt.usd(item.monthly_usd),
+                item.formula or "—",
+            ]
+        )
     total = fmt.usd(cost.total_monthly_usd)
     if cost.budget_monthly_usd:
         total = f"{total} of {fmt.usd(cost.budget_monthly_usd)}"
     rows.append([b("total"), "", "", "", "", b(total), ""])
-    blocks.append(Table(
-        ["item", "component", "category", "quantity", "unit price", "monthly", "formula"],
-        rows,
-        align=["l", "l", "l", "r", "r", "r", "l"],
-    ))
+    blocks.append(
+        Table(
+            ["item", "component", "category", "quantity", "unit price", "monthly", "formula"],
+            rows,
+            align=["l", "l", "l", "r", "r", "r", "l"],
+        )
+    )
     by_category: dict[str, float] = {}
     for item in cost.items:
         by_category[item.category] = by_category.get(item.category, 0.0) + item.monthly_usd
@@ -125,8 +148,13 @@ def _cost(cost: CostReport) -> list[Block]:
             for lv in sorted(cost.levers, key=lambda lv: -lv.monthly_saving_usd)
         ]
         blocks.append(Para(b("Savings levers:")))
-        blocks.append(Table(["lever", "what to do", "saves / month", "tradeoff"], lever_rows,
-                            align=["l", "l", "r", "l"]))
+        blocks.append(
+            Table(
+                ["lever", "what to do", "saves / month", "tradeoff"],
+                lever_rows,
+                align=["l", "l", "r", "l"],
+            )
+        )
     if cost.alarms:
         blocks.append(Para(b("Budget alarms:")))
         blocks.append(Bullets(list(cost.alarms)))
@@ -143,18 +171,31 @@ def review_section(doc: DesignDoc) -> list[Block]:
     for r in doc.reviews:
         counts = [str(len(r.open(sev))) for sev in ("blocker", "major", "minor")]
         rounds.append([str(r.round), b(r.verdict), *counts, r.summary or "—"])
-    blocks.append(Table(["round", "verdict", "open blockers", "open majors", "open minors",
-                         "summary"], rounds, align=["r", "l", "r", "r", "r", "l"]))
+    blocks.append(
+        Table(
+            ["round", "verdict", "open blockers", "open majors", "open minors", "summary"],
+            rounds,
+            align=["r", "l", "r", "r", "r", "l"],
+        )
+    )
     final = doc.reviews[-1]
     blocks += _findings(final, doc.architecture)
     blocks += _revisions(doc.architecture)
     if final.scorecard:
         blocks.append(Heading(3, "Scorecard"))
-        blocks.append(Table(
-            ["quality", "score", "why"],
-            [[q.quality.replace("_", "-"), f"{'●' * q.score}{'○' * (5 - q.score)} {q.score}/5",
-              q.note] for q in final.scorecard],
-        ))
+        blocks.append(
+            Table(
+                ["quality", "score", "why"],
+                [
+                    [
+                        q.quality.replace("_", "-"),
+                        f"{'●' * q.score}{'○' * (5 - q.score)} {q.score}/5",
+                        q.note,
+                    ]
+                    for q in final.scorecard
+                ],
+            )
+        )
     return blocks
 
 
@@ -170,10 +211,20 @@ def _findings(review: Review, arch: Architecture) -> list[Block]:
             status = f"resolved in revision {f.resolved_in}"
         elif f.status == "open":
             status = b("open")
-        rows.append([b(f.id), f.severity, [code(f.rule)], comp.name if comp else (f.component or "—"),
-                     f.message, f.recommendation, status])
-    blocks.append(Table(["id", "severity", "rule", "component", "finding", "recommendation",
-                         "status"], rows))
+        rows.append(
+            [
+                b(f.id),
+                f.severity,
+                [code(f.rule)],
+                comp.name if comp else (f.component or "—"),
+                f.message,
+                f.recommendation,
+                status,
+            ]
+        )
+    blocks.append(
+        Table(["id", "severity", "rule", "component", "finding", "recommendation", "status"], rows)
+    )
     return blocks
 
 
@@ -192,18 +243,28 @@ def _revisions(arch: Architecture) -> list[Block]:
 def wrap_up_section(wrap: WrapUp) -> list[Block]:
     blocks: list[Block] = [Heading(2, SECTION_TITLES[8]), Heading(3, "Risks")]
     if wrap.risks:
-        blocks.append(Table(
-            ["risk", "likelihood", "impact", "mitigation"],
-            [[r.risk, r.likelihood, b(r.impact) if r.impact == "high" else r.impact,
-              r.mitigation] for r in wrap.risks],
-        ))
+        blocks.append(
+            Table(
+                ["risk", "likelihood", "impact", "mitigation"],
+                [
+                    [
+                        r.risk,
+                        r.likelihood,
+                        b(r.impact) if r.impact == "high" else r.impact,
+                        r.mitigation,
+                    ]
+                    for r in wrap.risks
+                ],
+            )
+        )
     else:
         blocks.append(Para("No risks were identified."))
     blocks.append(Heading(3, "Limits"))
     blocks.append(bullets_or(wrap.limits, "No limits were identified."))
     blocks.append(Heading(3, "Roadmap"))
-    blocks.append(Bullets(list(wrap.roadmap), ordered=True) if wrap.roadmap
-                  else Para("No roadmap steps."))
+    blocks.append(
+        Bullets(list(wrap.roadmap), ordered=True) if wrap.roadmap else Para("No roadmap steps.")
+    )
     return blocks
 
 
@@ -218,19 +279,48 @@ def run_section(doc: DesignDoc) -> list[Block]:
     if stats.roles:
         rows: list[list[Rich]] = []
         for r in stats.roles:
-            rows.append([b(r.role), str(r.runs), str(r.model_calls), str(r.cache_hits),
-                         f"{r.prompt_tokens + r.completion_tokens:,}", fmt.usd(r.usd),
-                         f"{r.seconds:.2f}", str(len(r.fallbacks))])
-        totals = [sum(getattr(r, k) for r in stats.roles)
-                  for k in ("runs", "model_calls", "cache_hits")]
+            rows.append(
+                [
+                    b(r.role),
+                    str(r.runs),
+                    str(r.model_calls),
+                    str(r.cache_hits),
+                    f"{r.prompt_tokens + r.completion_tokens:,}",
+                    fmt.usd(r.usd),
+                    f"{r.seconds:.2f}",
+                    str(len(r.fallbacks)),
+                ]
+            )
+        totals = [
+            sum(getattr(r, k) for r in stats.roles) for k in ("runs", "model_calls", "cache_hits")
+        ]
         tokens = sum(r.prompt_tokens + r.completion_tokens for r in stats.roles)
-        rows.append([b("total"), *(str(t) for t in totals), f"{tokens:,}",
-                     fmt.usd(sum(r.usd for r in stats.roles)),
-                     f"{sum(r.seconds for r in stats.roles):.2f}",
-                     str(sum(len(r.fallbacks) for r in stats.roles))])
-        blocks.append(Table(["role", "runs", "model calls", "cache hits", "tokens", "$",
-                             "seconds", "fallbacks"], rows,
-                            align=["l", "r", "r", "r", "r", "r", "r", "r"]))
+        rows.append(
+            [
+                b("total"),
+                *(str(t) for t in totals),
+                f"{tokens:,}",
+                fmt.usd(sum(r.usd for r in stats.roles)),
+                f"{sum(r.seconds for r in stats.roles):.2f}",
+                str(sum(len(r.fallbacks) for r in stats.roles)),
+            ]
+        )
+        blocks.append(
+            Table(
+                [
+                    "role",
+                    "runs",
+                    "model calls",
+                    "cache hits",
+                    "tokens",
+                    "$",
+                    "seconds",
+                    "fallbacks",
+                ],
+                rows,
+                align=["l", "r", "r", "r", "r", "r", "r", "r"],
+            )
+        )
         fallbacks = [f"{r.role}: {fb}" for r in stats.roles for fb in r.fallbacks]
         if fallbacks:
             blocks.append(Para(b("Where the deterministic draft was kept:")))

@@ -181,6 +181,12 @@ def estimate_row(scope: Scope, est: Estimate) -> list[Rich]:
     return [label, est.display, [code(est.formula)], inputs or "—"]
 
 
+def _shown(scope: Scope, name: str) -> str:
+    """An estimate as the scoper displays it, so the prose matches the table."""
+    est = scope.estimate(name)
+    return est.display if est else fmt.count(scope.value(name))
+
+
 def _sizing_sentence(scope: Scope) -> list[Inline]:
     """What sizes the system: peak against average, reads against writes, data growth."""
     parts: list[Inline] = []
@@ -189,13 +195,13 @@ def _sizing_sentence(scope: Scope) -> list[Inline]:
     if r_peak and r_avg:
         parts += [
             b("The peak, not the average, sizes the system: "),
-            f"reads peak at {fmt.count(r_peak)}/s, {r_peak / r_avg:.1f}× the "
-            f"{fmt.count(r_avg)}/s average",
+            f"reads peak at {_shown(scope, 'read_qps_peak')}, {r_peak / r_avg:.1f}× the "
+            f"{_shown(scope, 'read_qps_avg')} average",
         ]
         if w_peak:
-            parts.append(f", and writes at {fmt.count(w_peak)}/s")
+            parts.append(f", and writes at {_shown(scope, 'write_qps_peak')}")
             if w_avg:
-                parts.append(f" ({fmt.count(w_avg)}/s on average)")
+                parts.append(f" ({_shown(scope, 'write_qps_avg')} on average)")
         parts.append(". ")
     if r_peak and w_peak:
         rw = r_peak / w_peak
@@ -216,7 +222,8 @@ def _sizing_sentence(scope: Scope) -> list[Inline]:
     per_day, total = scope.estimate("storage_per_day"), scope.estimate("storage_total")
     if per_day and total:
         parts.append(
-            f"Data grows by {per_day.display} a day to {total.display} over the retention period."
+            f"Data grows by {fmt.size(per_day.value)} a day to {total.display} over the "
+            "retention period."
         )
     return parts
 

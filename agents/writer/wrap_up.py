@@ -145,8 +145,9 @@ def _budget_risks(cost: CostReport) -> list[Risk]:
     headroom = budget / total if total else float("inf")
     return [
         Risk(
-            risk=f"The bill uses {share:.0%} of the budget ({fmt.usd(total)} of {fmt.usd(budget)}); "
-            f"load growth of {headroom:.1f}× exhausts it if cost grows with load",
+            risk=f"The bill uses {share:.0%} of the budget "
+            f"({fmt.usd(total)} of {fmt.usd(budget)}); load growth of {headroom:.1f}× "
+            "exhausts it if cost grows with load",
             likelihood="high" if share > 0.8 else "medium" if share > 0.5 else "low",
             impact="medium",
             mitigation=f"Budget alarms; levers ready: {lever_text}."
@@ -160,7 +161,9 @@ def _assumption_risks(scope: Scope, arch: Architecture) -> list[Risk]:
     assumed = {a.name: a for a in scope.assumptions if a.provenance == "assumed"}
     sizing = {e for c in arch.components for e in c.estimates}
     questions = {q.assumption: q.question for q in scope.open_questions if q.assumption}
-    stepped = {e.name for e in scope.estimates if re.search(r"\b(ceil|floor|round|max|min)\(", e.formula)}
+    stepped = {
+        e.name for e in scope.estimates if re.search(r"\b(ceil|floor|round|max|min)\(", e.formula)
+    }
     risks = []
     for inf in assumption_influence(scope):
         a = assumed.get(inf.name)

@@ -121,7 +121,8 @@ def output_key(settings: Settings) -> dict[str, Any]:
         "kb_dirs": [str(Path(d).resolve()) for d in settings.kb_dirs],
         "model": model,
         "max_revisions": settings.max_revisions,
-        "item_budget_usd": settings.budget_usd,
+        # a row's own spend cap can cut a model run short; offline it changes nothing
+        "item_budget_usd": settings.budget_usd if settings.model is not None else None,
     }
 
 

@@ -8,39 +8,30 @@ its own ChatModel but one shared Budget and one shared rate limiter.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from agents.errors import DesignCrewError
+from agents.errors import ConfigError
 from agents.llm import Budget, ChatModel, price_for
 from agents.requirements import MAX_BYTES
 from agents.settings import Settings
 
+from .executors import ModelFactory, ProcessRunner, Runner, ThreadRunner, sigterm_as_interrupt
 from .index import BatchSummary, read_summary, write_overview
 from .inputs import BatchInput
-from .limits import BatchModel, BudgetSignal, ItemBudget, RateLimiter
+from .limits import BudgetSignal, RateLimiter
 from .naming import item_dir, unique_names
 from .progress import Progress
 from .records import ItemResult, fingerprint, finished_result, output_key
-from .threads import DaemonThreadPool
-from .worker import INTERRUPTED, ItemTask, init_process, run_item, run_item_in_process
+from .worker import ItemTask
 
 DEFAULT_MODEL_JOBS = 8
-_POLL_S = 0.5
-
-# (item settings, the Budget its calls must reserve from) -> the item's model
-ModelFactory = Callable[[Settings, Budget], ChatModel]
+LOCK_NAME = ".designcrew-batch.lock"
 
 
 @dataclass
@@ -152,13 +143,25 @@ def run_batch(
     tty: bool | None = None,
 ) -> BatchOutcome:
     """Run every input not already done; write summary.json, index.md and index.html."""
+    with _exclusive(options.out_dir):
+        return _run_locked(inputs, settings, options, model_factory, stream, tty)
+
+
+def _run_locked(
+    inputs: Sequence[BatchInput],
+    settings: Settings,
+    options: BatchOptions,
+    model_factory: ModelFactory | None,
+    stream: TextIO | None,
+    tty: bool | None,
+) -> BatchOutcome:
     started = time.monotonic()
     if settings.model is not None and model_factory is None:
         price_for(settings.model.model, settings.model)  # an unpriced model fails before any run
     planned = plan_batch(inputs, settings, options)
     todo = [p.task for p in planned if p.previous is None]
     use_threads = settings.model is not None or model_factory is not None
-    jobs = options.jobs or (DEFAULT_MODEL_JOBS if use_threads else os.cpu_count() or 1)
+    jobs = options.jobs or (DEFAULT_MODEL_JOBS if use_threads else usable_cores())
     budget = Budget(options.budget_usd)
     budget_signal = BudgetSignal()
     progress = Progress(
@@ -171,12 +174,12 @@ def run_batch(
         spent=(lambda: budget.spent_usd) if use_threads else None,
     )
     if use_threads:
-        runner: _Runner = _ThreadRunner(
+        runner: Runner = ThreadRunner(
             jobs, budget, budget_signal, _limiter(options), model_factory or _default_factory
         )
     else:
-        runner = _ProcessRunner(jobs, settings.kb_dirs)
-    with _sigterm_as_interrupt():
+        runner = ProcessRunner(jobs, settings.kb_dirs)
+    with sigterm_as_interrupt():
         results, interrupted = runner.run(todo, progress)
     progress.close()
     budget_reached = budget_signal.is_set() or (
@@ -209,6 +212,34 @@ def run_batch(
     return BatchOutcome(summary, write_overview(options.out_dir, summary))
 
 
+def usable_cores() -> int:
+    """CPU cores this process may use (the affinity mask in a container, else the count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def _exclusive(out_dir: Path) -> Iterator[None]:
+    """One batch at a time per output folder (two would redo and overwrite each other)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here
+        yield
+        return
+    with open(out_dir / LOCK_NAME, "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(f"another batch is writing to {out_dir}; wait for it") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _limiter(options: BatchOptions) -> RateLimiter | None:
     if options.rpm is None and options.tpm is None:
         return None
@@ -219,214 +250,3 @@ def _default_factory(settings: Settings, budget: Budget) -> ChatModel:
     from agents.llm import make_model
 
     return make_model(settings, budget=budget)
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C during the batch (stop cleanly, write the summary)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-class _Runner:
-    """Keeps up to `jobs` items in flight; the subclasses say where they run."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = max(1, jobs)
-        self.results: dict[str, ItemResult] = {}
-        self.stop: Any = threading.Event()
-
-    def can_start(self) -> bool:
-        """Whether a new item may start (no stop, budget left)."""
-        return not self.stop.is_set()
-
-    def new_pool(self, workers: int) -> Executor:
-        raise NotImplementedError
-
-    def submit(self, pool: Executor, task: ItemTask) -> Future[ItemResult]:
-        raise NotImplementedError
-
-    def abandon(self, pool: Executor) -> None:
-        """Give up on items in flight (a second Ctrl-C)."""
-        pool.shutdown(wait=False, cancel_futures=True)
-
-    def run(self, tasks: list[ItemTask], progress: Progress) -> tuple[dict[str, ItemResult], bool]:
-        """Run `tasks`; (results by item name, whether the batch was interrupted)."""
-        if not tasks:
-            return self.results, False
-        pending = deque(tasks)
-        solo: deque[ItemTask] = deque()  # in flight when a worker process died: rerun alone
-        in_flight: dict[Future[ItemResult], tuple[ItemTask, bool]] = {}
-        workers = min(self.jobs, len(tasks))
-        pool = self.new_pool(workers)
-        broken = False
-        interrupts = 0
-        try:
-            while in_flight or ((pending or solo) and self.can_start()):
-                try:
-                    if broken and not in_flight:
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        pool, broken = self.new_pool(workers), False
-                    if not broken:
-                        self._fill(pool, pending, solo, in_flight, workers, progress)
-                    if not in_flight:
-                        continue
-                    done, _ = wait(in_flight, timeout=_POLL_S, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        task, alone = in_flight[future]
-                        result = self._outcome(future, task, alone)
-                        if result is None:  # its worker process died: retry it alone
-                            broken = True
-                            solo.append(task)
-                            del in_flight[future]
-                            progress.running = max(0, progress.running - 1)
-                            continue
-                        self.results[task.name] = result
-                        del in_flight[future]
-                        progress.finished_item(result)
-                    progress.refresh()
-                except KeyboardInterrupt:
-                    interrupts += 1
-                    self.stop.set()
-                    if interrupts >= 2:
-                        self.abandon(pool)
-                        for task, _alone in in_flight.values():
-                            self.results[task.name] = task.not_run(INTERRUPTED)
-                        in_flight.clear()
-                        break
-                    progress.note(
-                        f"stopping: {len(in_flight)} running item(s) end at their next step "
-                        "(Ctrl-C again to abandon them; they resume next time)"
-                    )
-        finally:
-            if interrupts < 2:
-                pool.shutdown(wait=True, cancel_futures=True)
-        return self.results, interrupts > 0
-
-    def _fill(
-        self,
-        pool: Executor,
-        pending: deque[ItemTask],
-        solo: deque[ItemTask],
-        in_flight: dict[Future[ItemResult], tuple[ItemTask, bool]],
-        workers: int,
-        progress: Progress,
-    ) -> None:
-        if solo:
-            if not in_flight and self.can_start():
-                task = solo.popleft()
-                in_flight[self.submit(pool, task)] = (task, True)
-                progress.started_item()
-            return
-        while pending and len(in_flight) < workers and self.can_start():
-            task = pending.popleft()
-            in_flight[self.submit(pool, task)] = (task, False)
-            progress.started_item()
-
-    @staticmethod
-    def _outcome(future: Future[ItemResult], task: ItemTask, alone: bool) -> ItemResult | None:
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            if alone:
-                return task.failed("its worker process crashed (killed, or out of memory)")
-            return None
-        except Exception as exc:  # run_item never raises; this is a fault of the pool itself
-            return task.failed(f"{type(exc).__name__}: {exc}")
-
-
-class _ProcessRunner(_Runner):
-    """Offline: CPU-bound kernel runs, one worker process per job."""
-
-    def __init__(self, jobs: int, kb_dirs: list[Path]) -> None:
-        super().__init__(jobs)
-        self.context = _process_context()
-        self.stop = self.context.Event()
-        self.kb_dirs = list(kb_dirs)
-
-    def new_pool(self, workers: int) -> Executor:
-        return ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=self.context,
-            initializer=init_process,
-            initargs=(self.stop, self.kb_dirs, os.getpid()),
-        )
-
-    def submit(self, pool: Executor, task: ItemTask) -> Future[ItemResult]:
-        return pool.submit(run_item_in_process, task)
-
-    def abandon(self, pool: Executor) -> None:
-        processes = dict(getattr(pool, "_processes", None) or {})
-        for process in processes.values():
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _process_context() -> Any:
-    """fork when this process runs a single thread (the CLI): workers start at once and inherit
-    the loaded knowledge base. Otherwise (a host app with threads, where fork can deadlock)
-    forkserver, whose server preloads designcrew once; spawn where neither exists."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["app.batch.worker"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-class _ThreadRunner(_Runner):
-    """With a model: I/O-bound runs in threads sharing one Budget and one rate limiter."""
-
-    def __init__(
-        self,
-        jobs: int,
-        budget: Budget,
-        budget_signal: BudgetSignal,
-        limiter: RateLimiter | None,
-        factory: ModelFactory,
-    ) -> None:
-        super().__init__(jobs)
-        self.budget = budget
-        self.budget_signal = budget_signal
-        self.limiter = limiter
-        self.factory = factory
-
-    def can_start(self) -> bool:
-        remaining = self.budget.remaining_usd
-        return (
-            not self.stop.is_set()
-            and not self.budget_signal.is_set()
-            and (remaining is None or remaining > 0)
-        )
-
-    def new_pool(self, workers: int) -> Executor:
-        return DaemonThreadPool(workers)
-
-    def submit(self, pool: Executor, task: ItemTask) -> Future[ItemResult]:
-        return pool.submit(self._run_one, task)
-
-    def _run_one(self, task: ItemTask) -> ItemResult:
-        if task.error is not None:
-            return run_item(task, stop=self.stop)
-        try:
-            cap = task.settings.budget_usd
-            budget = ItemBudget(cap, self.budget) if cap is not None else self.budget
-            inner = self.factory(task.settings, budget)
-        except DesignCrewError as exc:
-            return task.failed(exc.one_line())
-        except Exception as exc:
-            return task.failed(f"{type(exc).__name__}: {exc}")
-        model = BatchModel(inner, self.limiter, self.budget_signal)
-        return run_item(task, stop=self.stop, model=model)
