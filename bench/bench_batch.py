@@ -6,7 +6,8 @@
 
 Offline: `--count` requirement files generated from examples/ (each example with its numbers
 scaled by a different factor, so every design differs) run through the real CLI at each
-`--jobs`; prints items/s and how busy the workers were (Σ item seconds / (wall × jobs)).
+`--jobs`; prints items/s and the CPU cores kept busy (CPU seconds of the command and its worker
+processes / wall seconds). Other load on the machine lowers both.
 
 Model: the local fake OpenAI-compatible server (tests/fake_openai_server.py) answers every call
 after `--latency` seconds; `--model-count` designs run at each `--model-jobs`; prints the calls
@@ -19,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -71,13 +73,17 @@ def run_cli(inputs: Path, out: Path, jobs: int, home: Path, extra: list[str]) ->
         *extra,
     ]
     env = {**os.environ, "DESIGNCREW_HOME": str(home)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1, 3):
         raise SystemExit(f"batch failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     summary: dict[str, Any] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     summary["measured_wall_s"] = wall
+    # CPU of the CLI and every worker process it reaped (fork start: workers are its children)
+    summary["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary["exit_status"] = proc.returncode
     return summary
 
@@ -85,19 +91,24 @@ def run_cli(inputs: Path, out: Path, jobs: int, home: Path, extra: list[str]) ->
 def bench_offline(tmp: Path, count: int, jobs_list: list[int]) -> None:
     inputs = tmp / "offline-inputs"
     generate_requirements(inputs, count)
-    print(f"offline: {count} generated requirement files, {os.cpu_count()} CPU core(s)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"offline: {count} generated requirement files, {os.cpu_count()} CPU core(s), "
+        f"load average before {load:.1f}"
+    )
     first_rate = None
     for jobs in jobs_list:
         summary = run_cli(inputs, tmp / f"offline-out-{jobs}", jobs, tmp / f"home-{jobs}", [])
         wall = summary["measured_wall_s"]
         counts = summary["counts"]
         rate = counts["done"] / wall
-        busy = summary["totals"]["seconds"] / (summary["wall_seconds"] * jobs)
+        cores_used = summary["cpu_s"] / wall
         first_rate = first_rate or rate
         print(
             f"  --jobs {jobs:<3} {counts['done']} done, {counts['failed']} failed; "
-            f"wall {wall:6.1f} s (process) / {summary['wall_seconds']:6.1f} s (batch); "
-            f"{rate:5.2f} items/s; workers busy {busy:4.0%}; speed-up x{rate / first_rate:.2f}"
+            f"wall {wall:6.1f} s (whole command) / {summary['wall_seconds']:6.1f} s (batch); "
+            f"{rate:5.2f} items/s; CPU {summary['cpu_s']:6.1f} s = {cores_used:4.2f} cores busy; "
+            f"speed-up x{rate / first_rate:.2f}"
         )
 
 

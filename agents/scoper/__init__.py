@@ -7,6 +7,8 @@ capacity chain is computed in code with a checkable formula for every figure.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..artefacts import Requirements, Scope
 from ..kb import KnowledgeBase
 from ..quantities import extract_quantities
@@ -67,6 +69,28 @@ def _summary(name: str, c: Classification, a: AssumptionSet, scope: Scope) -> st
     return "; ".join(parts) + "."
 
 
+def _with_requested_capabilities(
+    c: Classification, req: Requirements, kb: KnowledgeBase, warnings: list[str]
+) -> Classification:
+    """Capabilities named in the front matter (`capabilities: [search]`, e.g. from a change
+    request) are added to the ones the text revealed."""
+    raw = req.front_matter.get("capabilities") or []
+    wanted = [raw] if isinstance(raw, str) else [str(x) for x in raw]
+    added = [x for x in wanted if x in kb.capabilities and x not in c.capabilities]
+    unknown = [x for x in wanted if x not in kb.capabilities]
+    if unknown:
+        warnings.append(
+            f"Front matter names unknown capabilities ({', '.join(unknown)}); they were ignored."
+        )
+    if not added:
+        return c
+    return replace(
+        c,
+        capabilities=[*c.capabilities, *added],
+        detected_capabilities=[*c.detected_capabilities, *added],
+    )
+
+
 def scope_requirements(req: Requirements, kb: KnowledgeBase) -> Scope:
     """Turn the requirements into a Scope: archetype, capabilities, FRs, NFRs as metrics,
     stated/assumed inputs and the capacity chain.
@@ -84,6 +108,7 @@ def scope_requirements(req: Requirements, kb: KnowledgeBase) -> Scope:
     title = req.title or ""
     quantities = extract_quantities(text)
     c = classify(kb, text, title, [(q.start, q.end) for q in quantities])
+    c = _with_requested_capabilities(c, req, kb, warnings)
     if c.score == 0:
         warnings.append(
             f"No archetype matched the text; designing from the closest one, {c.archetype.name} "

@@ -7,6 +7,7 @@ import streamlit as st
 from agents.errors import DesignCrewError
 from agents.kb import default_kb
 
+from . import icons
 from .compare import compare_designs
 from .questions import answer_key, answered_requirements, answers_front_matter
 from .sanitize import escape_markdown
@@ -31,17 +32,17 @@ def design_summary(entry: DesignEntry) -> str:
 
 def render_message(data: SessionData, message: Message, index: int) -> None:
     """Draw one message of the history."""
-    avatar = "🧑" if message.role == "user" else "📐"
+    avatar = icons.USER if message.role == "user" else icons.CREW
     with st.chat_message(message.role, avatar=avatar):
         _body(data, message, index)
 
 
 def _body(data: SessionData, message: Message, index: int) -> None:
     kind = message.kind
-    if kind == "text":
-        st.markdown(escape_markdown(message.text))
+    if kind == "text":  # lines may hold an icon of ours before the user's (escaped) text
+        st.markdown(" ".join([*message.lines, escape_markdown(message.text)]))
     elif kind == "error":
-        st.error(escape_markdown(message.text), icon="⚠️")
+        st.error(escape_markdown(message.text), icon=icons.ERROR)
     elif kind == "warning":
         st.warning(escape_markdown(message.text))
     elif kind == "info":
@@ -73,9 +74,9 @@ def design_message(data: SessionData, message: Message) -> None:
     if entry is None:
         return
     for line in entry.understood:
-        st.markdown("✓ " + escape_markdown(line))
+        st.markdown(f"{icons.UNDERSTOOD} {escape_markdown(line)}")
     for line in entry.needs_model:
-        st.info(escape_markdown(line), icon="🤖")
+        st.info(escape_markdown(line), icon=icons.MODEL)
     st.markdown(design_summary(entry))
     if data.open_design != entry.number:
         st.caption("Reopen it from the sidebar.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from . import icons
 from .chat import render_message
 from .runner import perform
 from .sidebar import render_sidebar
@@ -24,10 +25,10 @@ EXAMPLE_PROMPT = (
 
 def main() -> None:
     """Draw the page once (Streamlit reruns it on every interaction)."""
-    st.set_page_config(page_title="designcrew", page_icon="📐", layout="wide")
+    st.set_page_config(page_title="designcrew", page_icon=icons.LOGO, layout="wide")
     data = session()
     ui = render_sidebar(data)
-    st.title("📐 designcrew")
+    st.title(f"{icons.LOGO} designcrew")
     if not data.messages:
         st.markdown(INTRO)
     for index, message in enumerate(data.messages):

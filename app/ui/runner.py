@@ -20,6 +20,7 @@ from agents.scoper import scope_requirements
 from agents.settings import Settings
 from agents.writer import render_markdown
 
+from . import icons
 from .chat import design_summary, questions_view
 from .sanitize import escape_markdown, redact
 from .sidebar import UiSettings, build_settings
@@ -35,8 +36,8 @@ _ROLE_NAMES = {
 
 
 class ProgressBoard:
-    """One line per role run inside an st.status: '⏳ Architect (revision 1)…' while it
-    works, then '✓ Architect (revision 1) · 0.05 s' (with a model: calls, tokens, $)."""
+    """One line per role run inside an st.status: 'Architect (revision 1)…' while it
+    works, then 'Architect (revision 1) · 0.05 s' (with a model: calls, tokens, $)."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -49,9 +50,9 @@ class ProgressBoard:
             if event.role == "architect" and event.revision:
                 self._label += f" (revision {event.revision})"
             self._slot = st.empty()
-            self._slot.markdown(f"⏳ {escape_markdown(self._label)}…")
+            self._slot.markdown(f"{icons.WORKING} {escape_markdown(self._label)}…")
             return
-        line = f"✓ {escape_markdown(self._label)} · {event.seconds:.2f} s"
+        line = f"{icons.DONE} {escape_markdown(self._label)} · {event.seconds:.2f} s"
         s = event.stats
         if s is not None and s.model_calls + s.cache_hits:
             line += escape_markdown(
@@ -74,7 +75,7 @@ def _error_line(exc: BaseException, ui: UiSettings) -> str:
 
 def _fail(data: SessionData, ui: UiSettings, exc: BaseException, what: str) -> None:
     line = f"{what}: {_error_line(exc, ui)}"
-    st.error(escape_markdown(line), icon="⚠️")
+    st.error(escape_markdown(line), icon=icons.ERROR)
     data.say("assistant", "error", text=line)
 
 
@@ -85,13 +86,12 @@ def _read(action: Action) -> Requirements:
 
 def start_new(data: SessionData, action: Action, ui: UiSettings) -> None:
     """New requirements: show them, scope them, ask the open questions (or run at once)."""
-    shown = action.text if action.data is None else f"📄 {action.source}"
-    if action.data is None and action.source != "<chat>":
-        shown = f"📄 {action.source}\n\n{action.text}"
-    data.say("user", "text", text=shown)
-    with st.chat_message("user", avatar="🧑"):
-        st.markdown(escape_markdown(shown))
-    with st.chat_message("assistant", avatar="📐"):
+    from_file = action.data is not None or action.source != "<chat>"
+    shown = f"{action.source}\n\n{action.text}".strip() if from_file else action.text
+    data.say("user", "text", text=shown, lines=[icons.FILE] if from_file else [])
+    with st.chat_message("user", avatar=icons.USER):
+        st.markdown((f"{icons.FILE} " if from_file else "") + escape_markdown(shown))
+    with st.chat_message("assistant", avatar=icons.CREW):
         try:
             requirements = _read(action)
             scope = scope_requirements(requirements, default_kb())
@@ -112,7 +112,7 @@ def run_answered(data: SessionData, action: Action, ui: UiSettings) -> None:
     if action.questions is None:
         return
     pending = data.questions[action.questions]
-    with st.chat_message("assistant", avatar="📐"):
+    with st.chat_message("assistant", avatar=icons.CREW):
         if pending.edited:
             changes = ", ".join(f"{k} = {v}" for k, v in pending.edited.items())
             st.markdown(escape_markdown(f"Using your answers: {changes}."))
@@ -123,11 +123,11 @@ def change_request(data: SessionData, text: str, ui: UiSettings) -> None:
     """A follow-up message: amend the open design's requirements and design again."""
     current = data.current
     data.say("user", "text", text=text)
-    with st.chat_message("user", avatar="🧑"):
+    with st.chat_message("user", avatar=icons.USER):
         st.markdown(escape_markdown(text))
     if current is None:
         return
-    with st.chat_message("assistant", avatar="📐"):
+    with st.chat_message("assistant", avatar=icons.CREW):
         try:
             result = apply_change_request(current.doc, text, default_kb())
         except Exception as exc:
@@ -144,12 +144,12 @@ def change_request(data: SessionData, text: str, ui: UiSettings) -> None:
             needs_model = [f"'{clause}' goes to the model" for clause in result.unhandled]
         if not result.understood and ui.offline:
             for line in needs_model:
-                st.info(escape_markdown(line), icon="🤖")
+                st.info(escape_markdown(line), icon=icons.MODEL)
             message = " ".join(needs_model) or "There is nothing to change in that message."
             data.say("assistant", "info", text=message)
             return
         for line in result.understood:
-            st.markdown("✓ " + escape_markdown(line))
+            st.markdown(f"{icons.UNDERSTOOD} {escape_markdown(line)}")
         design(
             data,
             ui,
@@ -205,7 +205,7 @@ def design(
     )
     data.add_design(entry)
     for line in entry.needs_model:
-        st.info(escape_markdown(line), icon="🤖")
+        st.info(escape_markdown(line), icon=icons.MODEL)
     st.markdown(design_summary(entry))
     data.say("assistant", "design", design=entry.number)
     if not doc.complete:

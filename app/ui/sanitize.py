@@ -15,7 +15,7 @@ _MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=\"'])")
 _CODE_SPAN_RE = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _UNESCAPED_DOLLAR_RE = re.compile(r"(?<!\\)\$")
 _FENCE_RE = re.compile(r"^(`{3,})(\w*)\n(.*?)\n\1[ \t]*$", re.DOTALL | re.MULTILINE)
-_CALLOUTS = {"WARNING": "⚠️ **Warning**", "NOTE": "ℹ️ **Note**"}
+_CALLOUTS = {"WARNING": ":material/warning: **Warning**", "NOTE": ":material/info: **Note**"}
 _CALLOUT_RE = re.compile(r"^> \[!(WARNING|NOTE)\]$", re.MULTILINE)
 
 

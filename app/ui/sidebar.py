@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from agents.llm import ModelConfig
 from agents.settings import MAX_REVISIONS_LIMIT, Settings, default_home
 
+from . import icons
 from .sanitize import escape_markdown
 from .state import Action, SessionData
 
@@ -106,7 +107,7 @@ def _start_section(data: SessionData) -> None:
             index=names.index("ride hailing") if "ride hailing" in names else 0,
         )
         st.button(
-            "Design this example", on_click=_start_example, args=(data,), use_container_width=True
+            "Design this example", on_click=_start_example, args=(data,), width="stretch"
         )
     st.file_uploader(
         "Requirement file (Markdown or text)",
@@ -130,9 +131,11 @@ def _designs_section(data: SessionData) -> None:
             on_click=_open,
             args=(data, entry.number),
             type="primary" if is_open else "secondary",
-            use_container_width=True,
+            width="stretch",
         )
-    st.button("＋ New design", on_click=_open, args=(data, None), use_container_width=True)
+    st.button(
+        "New design", icon=icons.ADD, on_click=_open, args=(data, None), width="stretch"
+    )
 
 
 def _settings_section() -> UiSettings:
@@ -177,7 +180,7 @@ def _settings_section() -> UiSettings:
 def render_sidebar(data: SessionData) -> UiSettings:
     """Draw the sidebar; return the settings it holds."""
     with st.sidebar:
-        st.markdown("## 📐 designcrew")
+        st.markdown(f"## {icons.LOGO} designcrew")
         st.caption("Requirements in, a reviewed system design out.")
         _start_section(data)
         st.divider()

@@ -15,6 +15,7 @@ from agents.artefacts import Architecture, DesignDoc, Scope
 from agents.writer import architecture_diagram, render_html, render_json
 from agents.writer.fmt import count, in_unit, number, percent, usd
 
+from . import icons
 from .sanitize import adapt_writer_markdown, escape_markdown, split_fences
 from .state import DesignEntry
 from .views_review import cost_view, review_view, run_view
@@ -76,31 +77,23 @@ def _headline(doc: DesignDoc) -> None:
 def _downloads(entry: DesignEntry) -> None:
     doc = entry.doc
     stem = file_stem(doc)
-    cols = st.columns([1, 1, 1, 3])
-    cols[0].download_button(
-        "⬇ Markdown",
-        entry.markdown,
-        file_name=f"{stem}.md",
-        mime="text/markdown",
-        key=f"dl_md_{entry.number}",
-        on_click="ignore",
-    )
-    cols[1].download_button(
-        "⬇ HTML",
-        lambda: render_html(doc),
-        file_name=f"{stem}.html",
-        mime="text/html",
-        key=f"dl_html_{entry.number}",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        "⬇ JSON",
-        lambda: render_json(doc),
-        file_name=f"{stem}.json",
-        mime="application/json",
-        key=f"dl_json_{entry.number}",
-        on_click="ignore",
-    )
+    files: list[tuple[str, Any, str, str]] = [
+        ("Markdown", entry.markdown, "md", "text/markdown"),
+        ("HTML", lambda: render_html(doc), "html", "text/html"),
+        ("JSON", lambda: render_json(doc), "json", "application/json"),
+    ]
+    cols = st.columns([1, 1, 1, 4])
+    for col, (label, content, ext, mime) in zip(cols, files, strict=False):
+        col.download_button(
+            label,
+            content,
+            file_name=f"{stem}.{ext}",
+            mime=mime,
+            key=f"dl_{ext}_{entry.number}",
+            on_click="ignore",
+            icon=icons.DOWNLOAD,
+            width="stretch",
+        )
 
 
 def document_view(markdown: str) -> None:

@@ -10,11 +10,11 @@ import streamlit as st
 from agents.artefacts import DesignDoc, Finding, Severity
 from agents.writer.fmt import usd
 
+from . import icons
 from .compare import DesignDiff
 from .sanitize import escape_markdown
 
 SEVERITIES: tuple[Severity, ...] = ("blocker", "major", "minor")
-_SEVERITY_ICONS = {"blocker": "🛑", "major": "🟠", "minor": "🔵"}
 
 
 def cost_rows(doc: DesignDoc) -> list[dict[str, Any]]:
@@ -147,9 +147,7 @@ def review_view(doc: DesignDoc) -> None:
         if not found:
             continue
         still_open = sum(1 for f in found if f.status == "open")
-        label = (
-            f"{_SEVERITY_ICONS[severity]} {severity}: {len(found)} finding(s), {still_open} open"
-        )
+        label = f"{icons.SEVERITY[severity]} {len(found)} finding(s), {still_open} open"
         with st.expander(label, expanded=still_open > 0):
             st.dataframe([_finding_row(f) for f in found], hide_index=True)
     st.markdown("**Review rounds and revisions**")
