@@ -52,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted: finished work is kept; run the same command to continue", file=sys.stderr)
+        print(
+            "interrupted: finished work is kept; run the same command to continue", file=sys.stderr
+        )
         return 130
     except Exception as exc:  # a bug: still one line, the traceback with --debug
         if debug:

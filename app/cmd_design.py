@@ -98,9 +98,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    doc = run_design(
-        requirements, settings, run_id=run_id, on_event=_progress_printer(args.quiet)
-    )
+    doc = run_design(requirements, settings, run_id=run_id, on_event=_progress_printer(args.quiet))
     paths = write_outputs(doc, out_dir)
     _print_summary(doc, paths, quiet=args.quiet)
     return 0 if doc.complete else 3

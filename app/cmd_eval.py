@@ -19,6 +19,15 @@ from .common import add_run_options, settings_from_args
 DEFAULT_CASES = Path("evals/cases")
 
 
+def default_cases() -> Path:
+    """evals/cases under the working directory, else the cases installed with the package."""
+    if DEFAULT_CASES.is_dir():
+        return DEFAULT_CASES
+    import evals
+
+    return Path(evals.__file__).parent / "cases"
+
+
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `designcrew eval`."""
     parser = sub.add_parser(
@@ -54,7 +63,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="append",
         default=[],
         metavar="MODEL[@BASE_URL]",
-        help="model judge (repeatable); NAME@URL for a judge on another endpoint",
+        help="model judge (repeatable); NAME@URL for a judge on another endpoint; "
+        "--price-input/--price-output/--free apply to judges too",
     )
     parser.add_argument(
         "--pairwise",
@@ -125,7 +135,15 @@ def build_judges(args: argparse.Namespace, settings: Settings) -> list[ChatModel
         name, _, url = spec.partition("@")
         if not name or (url and not url.startswith(("http://", "https://"))):
             raise ConfigError(f"--judge wants MODEL or MODEL@http(s)://URL, got {spec!r}")
-        flags = {"model": name, "base_url": url or args.base_url, "structured": args.structured}
+        flags = {
+            "model": name,
+            "base_url": url or args.base_url,
+            "structured": args.structured,
+            # --price-input/--price-output/--free price the judges as well (a local judge)
+            "price_input": getattr(args, "price_input", None),
+            "price_output": getattr(args, "price_output", None),
+            "free": getattr(args, "free", None) or None,
+        }
         config = ModelConfig.from_sources(
             {k: v for k, v in flags.items() if v is not None}, dict(os.environ), args.config
         )
@@ -147,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     if args.designs is not None and not args.designs.is_dir():
         raise ConfigError(f"--designs: no such directory: {args.designs}")
     settings = settings_from_args(args)
-    cases = load_cases(args.cases or [DEFAULT_CASES], only=args.case)
+    cases = load_cases(args.cases or [default_cases()], only=args.case)
     judges = build_judges(args, settings)
     out_dir = args.out or Path("reports") / f"eval-{datetime.now():%Y%m%d-%H%M%S}"
     options = EvalOptions(

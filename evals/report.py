@@ -163,6 +163,42 @@ def _header_lines(report: EvalReport) -> list[str]:
     return lines
 
 
+PAIRWISE_HEADER = ["case", "judge", "winner", "score", "order-consistent", *DIMENSIONS]
+
+
+def _pairwise_rows(report: EvalReport) -> list[list[object]]:
+    return [
+        [
+            case.name,
+            p.judge,
+            p.error or p.winner,
+            _signed(p.score, 1),
+            "yes" if p.consistent else "no (position bias)",
+            *(p.dimensions.get(d, "-") for d in DIMENSIONS),
+        ]
+        for case in report.cases
+        for p in case.pairwise
+    ]
+
+
+def pairwise_summary(report: EvalReport) -> str:
+    """'new won 5, base won 2, 3 ties (2 of them position-biased), 0 errors'."""
+    results = [p for c in report.cases for p in c.pairwise]
+    if not results:
+        return "no pairwise comparisons"
+    first, second = results[0].first, results[0].second
+    won = sum(p.winner == first for p in results if p.error is None)
+    lost = sum(p.winner == second for p in results if p.error is None)
+    ties = [p for p in results if p.error is None and p.winner == "tie"]
+    biased = sum(not p.consistent for p in ties)
+    errors = sum(p.error is not None for p in results)
+    return (
+        f"{first} won {won}, {second} won {lost}, {len(ties)} ties ({biased} of them "
+        f"position-biased: the preference followed the order), {errors} errors; every "
+        "comparison asked twice with A and B swapped."
+    )
+
+
 # --- Markdown ---------------------------------------------------------------------------------
 
 
@@ -200,22 +236,10 @@ def render_markdown(report: EvalReport) -> str:
                 + "; ".join(report.self_judged),
                 "",
             ]
-    pairs = [(c.name, p) for c in report.cases for p in c.pairwise]
+    pairs = _pairwise_rows(report)
     if pairs:
-        out += ["## Pairwise", ""]
-        out += _md_table(
-            ["case", "judge", "winner", "score", "order-consistent"],
-            [
-                [
-                    n,
-                    p.judge,
-                    p.error or p.winner,
-                    _signed(p.score, 1),
-                    "yes" if p.consistent else "no (position bias)",
-                ]
-                for n, p in pairs
-            ],
-        )
+        out += ["## Pairwise", "", pairwise_summary(report), ""]
+        out += _md_table(PAIRWISE_HEADER, pairs)
     failures = [(c, r) for c in report.cases for r in c.checks if r.failures]
     if failures:
         out += ["## Failures", ""]
@@ -379,6 +403,13 @@ def render_html(report: EvalReport) -> str:
             out.append(
                 "<p class='bad'>Self-judged: " + escape("; ".join(report.self_judged)) + "</p>"
             )
+    pairs = _pairwise_rows(report)
+    if pairs:
+        out += [
+            "<h2>Pairwise</h2>",
+            f"<p>{escape(pairwise_summary(report))}</p>",
+            _html_table(PAIRWISE_HEADER, pairs),
+        ]
     out += ["<h2>Per case</h2>", *(_case_details(c) for c in report.cases)]
     out.append("</body></html>")
     return "\n".join(out)

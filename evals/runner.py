@@ -47,6 +47,7 @@ class EvalOptions:
     settings: Settings = field(default_factory=Settings)
     designs_dir: Path | None = None  # score existing designs instead of generating
     save_designs_to: Path | None = None  # keep generated designs (design.json + design.md)
+    design_model: ChatModel | None = None  # one model (and spend cap) for every design
     judges: Sequence[ChatModel] = ()
     pairwise_baseline: Path | None = None  # a report dir whose designs to compare A/B with
     compare_with: Path | None = None  # a report dir (or report.json) to compute deltas against
@@ -165,7 +166,7 @@ def _generate(case: EvalCase, options: EvalOptions, checkpoints: Path) -> _Desig
         options.settings, checkpoint_file=checkpoints / f"{case.name}.sqlite"
     )
     try:
-        doc = run_design(case.requirements, settings)
+        doc = run_design(case.requirements, settings, model=options.design_model)
         markdown = render_markdown(doc)
     except Exception as exc:  # one broken case must not stop the others
         return _Design(error=_error_text(exc), seconds=time.perf_counter() - started)
@@ -212,6 +213,11 @@ def run_eval(
     names = [c.name for c in cases]
 
     phase_start = time.perf_counter()
+    if options.designs_dir is None and options.design_model is None and options.settings.model:
+        from agents.llm import make_model
+
+        # one model for all cases, so --budget caps the whole eval rather than each design
+        options = dataclasses.replace(options, design_model=make_model(options.settings))
     if options.designs_dir is not None:
         designs_dir = options.designs_dir
         designs = _map(

@@ -11,6 +11,7 @@ from agents.architect import FIXES, draft_architecture, revise_architecture
 from agents.architect._common import Ctx
 from agents.architect._revision import Revision
 from agents.architect.fixes_availability import critical_path
+from agents.architect.fixes_design import _switch_if_cheaper
 from agents.architect.sizing import availability
 from agents.artefacts import Architecture, CostItem, CostReport, Finding, Review, Scope, Severity
 from agents.cost_analyst import estimate_cost
@@ -279,8 +280,8 @@ def test_unserved_requirement_is_attached(paste: tuple, kb: KnowledgeBase) -> No
     assert "FR-2 attached to api" in new.changes[0].description
 
 
-def test_budget_reserves_and_moves_to_cheaper_options(paste: tuple, kb: KnowledgeBase) -> None:
-    _, arch = paste
+def test_budget_reserves_capacity_and_tiers_storage(paste: tuple, kb: KnowledgeBase) -> None:
+    scope, arch = paste
     items = [
         CostItem(
             component=c.id,
@@ -296,11 +297,39 @@ def test_budget_reserves_and_moves_to_cheaper_options(paste: tuple, kb: Knowledg
     ]
     total = sum(i.monthly_usd for i in items)
     new = _revise(paste, kb, _finding("budget", None), cost=_cost(total, 3000.0, items))
-    reserved = [c.id for c in new.components if "reserved_instances" in c.features]
-    assert reserved and all(new.component(i).instances > 0 for i in reserved)  # type: ignore[union-attr]
+    reserved = [c for c in new.components if "reserved_instances" in c.features]
+    assert reserved and all(c.instances > 0 for c in reserved)
+    assert "storage_tiering" in new.component("paste_blob_store").features  # type: ignore[union-attr]
     text = new.changes[0].description
-    assert "reserved instances" in text
-    assert "→" in text  # still over after the discount: a cheaper technology too
+    assert "reserved instances (40% off)" in text
+    # a technology switch is kept only when the re-priced bill drops
+    if "→" in text:
+        assert (
+            estimate_cost(new, scope, kb).total_monthly_usd
+            < estimate_cost(arch, scope, kb).total_monthly_usd
+        )
+
+
+def test_budget_switch_is_checked_against_the_price_table(
+    chatting: tuple, kb: KnowledgeBase
+) -> None:
+    scope, arch = chatting
+    rev = Revision(
+        arch=arch.model_copy(deep=True), ctx=Ctx.build(scope, kb), kb=kb, cost=_cost(10.0, 1.0)
+    )
+    store = rev.arch.component("conversation_store")
+    assert store is not None and store.technology == "Amazon Aurora PostgreSQL"
+    text = _switch_if_cheaper(rev, store, kb.option("sql_db", "PostgreSQL"))
+    assert text is not None and "re-priced" in text and store.technology == "PostgreSQL"
+    assert {"automatic_failover", "backups"} <= set(store.features)  # now run by us
+    # DynamoDB billed per request beats three self-run ScyllaDB nodes for 35 writes/s
+    paste_scope = pastebin(kb)
+    paste_arch = draft_architecture(paste_scope, kb)
+    small = Revision(arch=paste_arch, ctx=Ctx.build(paste_scope, kb), kb=kb, cost=_cost(10.0, 1.0))
+    pricier = small.arch.component("paste_metadata")
+    assert pricier is not None and pricier.technology == "Amazon DynamoDB"
+    assert _switch_if_cheaper(small, pricier, kb.option("kv_store", "ScyllaDB")) is None
+    assert pricier.technology == "Amazon DynamoDB"
 
 
 def test_availability_composition_raises_the_critical_path(kb: KnowledgeBase) -> None:

@@ -189,3 +189,37 @@ def test_judges_and_pairwise_through_the_fake_server(
     assert fake_openai.calls == 12
     html = (tmp_path / "new" / "report.html").read_text(encoding="utf-8")
     assert "Judge scores per dimension" in html
+    md = (tmp_path / "new" / "report.md").read_text(encoding="utf-8")
+    assert "new won 0, base won 0, 4 ties (4 of them position-biased" in md
+    assert "<h2>Pairwise</h2>" in html
+
+
+def test_a_local_judge_needs_a_price_or_free(
+    workspace: tuple[Path, Path],
+    tmp_path: Path,
+    fake_openai: FakeOpenAIServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cases, designs = workspace
+    fake_openai.default = valid(_judge_reply)
+    judge = f"qwen-local@{fake_openai.base_url}"
+    assert _eval(cases, "--designs", designs, "-o", tmp_path / "r", "--judge", judge) == 2
+    assert "price" in capsys.readouterr().err.lower()
+    assert (
+        _eval(
+            cases,
+            "--designs",
+            designs,
+            "-o",
+            tmp_path / "r",
+            "--judge",
+            judge,
+            "--free",
+            "--structured",
+            "json_schema",
+        )
+        == 0
+    )
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert data["judges"] == ["qwen-local"]
+    assert data["cases"][0]["judges"][0]["usd"] == 0.0

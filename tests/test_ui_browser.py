@@ -138,10 +138,10 @@ def _submit(page: Any, text: str) -> float:
     return time.perf_counter()
 
 
-def _shot(page: Any, name: str, *, full: bool = False) -> Path:
+def _shot(page: Any, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / name
-    page.screenshot(path=str(path), full_page=full)
+    page.screenshot(path=str(path))
     return path
 
 
@@ -169,9 +169,11 @@ def test_design_revise_and_download_in_a_browser(page: Any, dialogs: list[str]) 
     design_s = time.perf_counter() - clicked
     _idle(page)
 
-    charts = page.get_by_test_id("stMermaidChart")
-    charts.first.locator("svg").first.wait_for()
-    assert charts.count() >= 3
+    charts = page.locator("[data-testid=stMermaidChart]:visible")  # the Document tab's
+    charts.first.wait_for()
+    assert charts.count() >= 3  # architecture, a sequence diagram per flow, the data model
+    for index in range(charts.count()):  # each draws as an image of its SVG
+        charts.nth(index).locator("img").wait_for()
     body = page.inner_text("body")
     assert "Mermaid diagram error" not in body
     assert "Syntax error" not in body
@@ -202,7 +204,16 @@ def test_design_revise_and_download_in_a_browser(page: Any, dialogs: list[str]) 
     page.get_by_text(re.compile(r"What changed from design 1 to 2")).scroll_into_view_if_needed()
     assert page.get_by_text(re.compile(r"70% of the current")).count() >= 1
     _shot(page, "05-revision.png")
-    _shot(page, "06-full-page.png", full=True)
+    page.get_by_role("tab", name="Components").click()
+    page.locator("[data-testid=stMermaidChart]:visible img").first.wait_for()
+    page.get_by_role("tab", name="Components").scroll_into_view_if_needed()
+    _shot(page, "06-components.png")
+    page.get_by_role("tab", name="Decisions").click()
+    page.get_by_role("tab", name="Decisions").scroll_into_view_if_needed()
+    _shot(page, "07-decisions.png")
+    page.get_by_role("tab", name="Capacity").click()
+    page.get_by_role("tab", name="Capacity").scroll_into_view_if_needed()
+    _shot(page, "08-capacity.png")
     assert dialogs == []
     print(
         f"\nUI timings (offline): submit → open questions {questions_s:.2f} s; "
@@ -212,12 +223,15 @@ def test_design_revise_and_download_in_a_browser(page: Any, dialogs: list[str]) 
 
 
 def test_script_in_a_requirement_does_not_run(page: Any, dialogs: list[str]) -> None:
-    page.get_by_role("switch", name=re.compile("open questions")).click()  # run at once
+    page.get_by_text("Ask the open questions first").click()  # off: design at once
     _idle(page)
     _submit(page, HOSTILE)
     page.get_by_text(re.compile(r"Design 1 is ready")).wait_for()
     _idle(page)
-    assert page.get_by_text("<script>alert(1)</script>", exact=False).count() >= 1
+    shown = page.get_by_test_id("stChatMessage").filter(has_text="<script>alert(1)</script>")
+    assert shown.count() >= 1  # shown as text, not run
     assert page.locator("img[src='x']").count() == 0
+    assert page.locator("main script").count() == 0
     assert dialogs == []
-    _shot(page, "07-escaped-input.png")
+    shown.first.scroll_into_view_if_needed()
+    _shot(page, "09-escaped-input.png")

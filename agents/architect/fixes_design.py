@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..artefacts import Component, Finding, Link
+from ..cost_analyst import estimate_cost
 from ..kb import TechOption
 from ._common import (
     ENTRY_KINDS,
@@ -28,6 +29,7 @@ from .sizing import (
 
 BUDGET_SWITCH_TOLERANCE = 0.35  # weighted-score loss accepted for a cheaper option
 TIERING_BYTES = 1e12  # stores above 1 TB get hot/cold tiering
+MIN_SAVING_USD = 1.0  # a technology switch must cut the re-priced monthly bill
 
 
 def _cost_by_component(rev: Revision) -> dict[str, float]:
@@ -57,6 +59,32 @@ def _cheaper_option(rev: Revision, comp: Component) -> TechOption | None:
     best = max(cheaper, key=lambda o: (o.scores.get("cost", 0), o.weighted))
     kind = rev.kb.kinds.get(comp.kind)
     return next((o for o in (kind.options if kind else []) if o.name == best.name), None)
+
+
+def _switch_if_cheaper(rev: Revision, comp: Component, option: TechOption) -> str | None:
+    """Re-price the design with `comp` on `option`; switch only when the bill drops."""
+    trial = Revision(
+        arch=rev.arch.model_copy(deep=True),
+        ctx=rev.ctx,
+        kb=rev.kb,
+        cost=rev.cost,
+        floors=dict(rev.floors),
+    )
+    twin = trial.arch.component(comp.id)
+    if twin is None:
+        return None
+    before = estimate_cost(trial.arch, rev.ctx.scope, rev.kb).total_monthly_usd
+    switch_option(trial, twin, option, "trial")
+    floor, note = trial.floors.get(twin.id, (twin.instances, "kept"))
+    apply_sizing(twin, option, rev.ctx, floor=floor, floor_note=note)
+    after = estimate_cost(trial.arch, rev.ctx.scope, rev.kb).total_monthly_usd
+    if after > before - MIN_SAVING_USD:
+        return None
+    why = (
+        f"cheaper: the design re-priced at ${fmt_num(after)} instead of "
+        f"${fmt_num(before)}/month (cost score {option.scores.get('cost', 0)})"
+    )
+    return switch_option(rev, comp, option, why)
 
 
 def fix_budget(rev: Revision, finding: Finding) -> str | None:
@@ -98,16 +126,9 @@ def fix_budget(rev: Revision, finding: Finding) -> str | None:
         if comp is None or not (still_over or comp is named):
             continue
         cheaper = _cheaper_option(rev, comp)
-        if cheaper is not None:
-            spent = f"${fmt_num(costs.get(comp.id, 0.0))}/month" if comp.id in costs else "cost"
-            parts.append(
-                switch_option(
-                    rev,
-                    comp,
-                    cheaper,
-                    f"cheaper: cost score {cheaper.scores.get('cost', 0)}, was {spent}",
-                )
-            )
+        switched = _switch_if_cheaper(rev, comp, cheaper) if cheaper else None
+        if switched:
+            parts.append(switched)
             break
     return "; ".join(parts) if parts else None
 

@@ -7,7 +7,7 @@ import streamlit as st
 from . import icons
 from .chat import render_message
 from .runner import perform
-from .sidebar import render_sidebar
+from .sidebar import designs_section, render_sidebar
 from .state import Action, session
 from .views import render_design
 
@@ -27,7 +27,7 @@ def main() -> None:
     """Draw the page once (Streamlit reruns it on every interaction)."""
     st.set_page_config(page_title="designcrew", page_icon=icons.LOGO, layout="wide")
     data = session()
-    ui = render_sidebar(data)
+    ui, designs_slot = render_sidebar(data)
     st.title(f"{icons.LOGO} designcrew")
     if not data.messages:
         st.markdown(INTRO)
@@ -35,7 +35,7 @@ def main() -> None:
         render_message(data, message, index)
     current = data.current
     placeholder = (
-        f"Ask for a change to design {current.number}: make it cheaper, use Postgres, …"
+        "Ask for a change: make it cheaper, use Postgres instead of DynamoDB, add search, …"
         if current is not None
         else f"Describe the system to design ({EXAMPLE_PROMPT})"
     )
@@ -47,3 +47,5 @@ def main() -> None:
         perform(data, action, ui)
     if data.current is not None:
         render_design(data.current)
+    with designs_slot:  # drawn last, so a design made in this run is listed
+        designs_section(data)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 from pydantic import SecretStr
+from streamlit.delta_generator import DeltaGenerator
 
 from agents.llm import ModelConfig
 from agents.settings import MAX_REVISIONS_LIMIT, Settings, default_home
@@ -106,9 +107,7 @@ def _start_section(data: SessionData) -> None:
             key="dc_example",
             index=names.index("ride hailing") if "ride hailing" in names else 0,
         )
-        st.button(
-            "Design this example", on_click=_start_example, args=(data,), width="stretch"
-        )
+        st.button("Design this example", on_click=_start_example, args=(data,), width="stretch")
     st.file_uploader(
         "Requirement file (Markdown or text)",
         type=UPLOAD_TYPES,
@@ -118,7 +117,8 @@ def _start_section(data: SessionData) -> None:
     )
 
 
-def _designs_section(data: SessionData) -> None:
+def designs_section(data: SessionData) -> None:
+    """The session's designs, the open one highlighted; a click reopens one."""
     if not data.designs:
         return
     st.markdown("**Designs this session**")
@@ -126,16 +126,15 @@ def _designs_section(data: SessionData) -> None:
         is_open = entry.number == data.open_design
         cost = entry.doc.cost.total_monthly_usd
         st.button(
-            f"{entry.label} · ${cost:,.0f}/mo",
+            escape_markdown(f"{entry.label} · ${cost:,.0f}/mo"),
             key=f"dc_open_{entry.number}",
             on_click=_open,
             args=(data, entry.number),
             type="primary" if is_open else "secondary",
             width="stretch",
         )
-    st.button(
-        "New design", icon=icons.ADD, on_click=_open, args=(data, None), width="stretch"
-    )
+    st.button("New design", icon=icons.ADD, on_click=_open, args=(data, None), width="stretch")
+    st.divider()
 
 
 def _settings_section() -> UiSettings:
@@ -177,20 +176,26 @@ def _settings_section() -> UiSettings:
     return ui
 
 
-def render_sidebar(data: SessionData) -> UiSettings:
-    """Draw the sidebar; return the settings it holds."""
+def render_sidebar(data: SessionData) -> tuple[UiSettings, DeltaGenerator]:
+    """Draw the sidebar; return the settings it holds and the slot for `designs_section`
+    (filled after this run's action, so a new design is listed at once)."""
     with st.sidebar:
         st.markdown(f"## {icons.LOGO} designcrew")
         st.caption("Requirements in, a reviewed system design out.")
         _start_section(data)
         st.divider()
-        _designs_section(data)
-        if data.designs:
-            st.divider()
+        designs_slot = st.container()
         ui = _settings_section()
         label = "offline kernel" if ui.offline else (ui.model or "no model named")
         st.caption(escape_markdown(f"Running with: {label}"))
-    return ui
+    return ui, designs_slot
 
 
-__all__ = ["MODES", "UiSettings", "build_settings", "examples", "render_sidebar"]
+__all__ = [
+    "MODES",
+    "UiSettings",
+    "build_settings",
+    "designs_section",
+    "examples",
+    "render_sidebar",
+]

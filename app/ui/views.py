@@ -68,6 +68,7 @@ def _headline(doc: DesignDoc) -> None:
         usd(cost.total_monthly_usd),
         delta=delta,
         delta_color="inverse" if budget and cost.total_monthly_usd > budget else "off",
+        delta_arrow="off",
     )
     verdict = review.verdict if review else "not reviewed"
     cols[2].metric("Review", verdict, help="approve: no blocker or major finding is open")
@@ -82,9 +83,9 @@ def _downloads(entry: DesignEntry) -> None:
         ("HTML", lambda: render_html(doc), "html", "text/html"),
         ("JSON", lambda: render_json(doc), "json", "application/json"),
     ]
-    cols = st.columns([1, 1, 1, 4])
-    for col, (label, content, ext, mime) in zip(cols, files, strict=False):
-        col.download_button(
+    row = st.container(horizontal=True)
+    for label, content, ext, mime in files:
+        row.download_button(
             label,
             content,
             file_name=f"{stem}.{ext}",
@@ -92,7 +93,6 @@ def _downloads(entry: DesignEntry) -> None:
             key=f"dl_{ext}_{entry.number}",
             on_click="ignore",
             icon=icons.DOWNLOAD,
-            width="stretch",
         )
 
 

@@ -63,6 +63,12 @@ def cost_chart(doc: DesignDoc) -> Any:
             color="#E45756", strokeDash=[6, 4], size=2
         )
         layers.append(rule.encode(x="budget:Q"))
+        text = alt.Chart(alt.Data(values=[{"budget": budget, "label": f"budget {usd(budget)}"}]))
+        layers.append(
+            text.mark_text(align="right", dx=-6, dy=-6, color="#E45756", baseline="bottom").encode(
+                x="budget:Q", y=alt.value(0), text="label:N"
+            )
+        )
     height = max(160, 26 * len(rows))
     return alt.layer(*layers).properties(height=height)
 
