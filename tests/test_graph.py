@@ -76,6 +76,14 @@ def test_router_revises_only_while_rounds_remain() -> None:
     assert route(stopped) == "writer"  # type: ignore[operator]
 
 
+def test_router_stops_when_a_revision_changed_nothing() -> None:
+    route = make_router(5, Refiner(None, Settings(), default_kb()))
+    two = [_review("revise", 1), _review("revise", 2)]
+    changed = {"architecture": {"changes": [{"revision": 1, "finding": "R-1"}]}}
+    assert route({"reviews": two, **changed}) == "architect"  # type: ignore[operator]
+    assert route({"reviews": two, "architecture": {"changes": []}}) == "writer"  # type: ignore[operator]
+
+
 def test_interrupted_run_resumes_without_redoing_finished_roles() -> None:
     settings = Settings()
     config: Any = {"configurable": {"thread_id": "run-1"}}

@@ -134,3 +134,29 @@ def test_without_review_or_budget() -> None:
         w
     )
     assert not any(r.risk.startswith("R-") for r in w.risks)
+
+
+def test_single_primary_sql_store_is_a_limit() -> None:
+    limits = compute().limits
+    assert (
+        "Cannot scale the URL store's writes (35/s at peak today) past what one PostgreSQL "
+        "primary sustains: read replicas add reads, never writes; then we would need to "
+        "partition it by user_id, key (or move it to a store that shards writes)."
+    ) in limits
+
+
+def test_lever_step_reads_as_a_sentence() -> None:
+    roadmap = compute().roadmap
+    assert (
+        "When the bill nears the budget: reserved instances, saving $250/month; the price: "
+        "a year's commitment."
+    ) in roadmap
+
+
+def test_an_open_composition_finding_is_not_repeated_as_a_second_risk() -> None:
+    doc = make_doc()
+    doc.architecture.component("url_db").availability = 0.99  # type: ignore[union-attr]
+    doc.reviews[-1].findings[2].rule = "availability-composition"
+    text = risk_texts(compute(doc))
+    assert "R-3 (availability-composition" in text
+    assert "composes to" not in text

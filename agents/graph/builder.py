@@ -17,8 +17,9 @@ from .state import GraphState, reviews_of
 
 
 def make_router(max_revisions: int, refiner: Refiner) -> object:
-    """The reviewer's exit: revise while blockers/majors are open, rounds remain and the
-    model path has not stopped; otherwise write the document."""
+    """The reviewer's exit: revise while blockers/majors are open, rounds remain, the model
+    path has not stopped and the last revision still changed something; otherwise write the
+    document (open findings then stand in it as risks)."""
 
     def route_after_review(state: GraphState) -> Literal["architect", "writer"]:
         reviews = reviews_of(state)
@@ -30,9 +31,16 @@ def make_router(max_revisions: int, refiner: Refiner) -> object:
             return "writer"
         if state.get("stop_reason") or refiner.stop_reason:
             return "writer"
+        if revisions_done >= 1 and not _changed_in_last_revision(state, revisions_done):
+            return "writer"  # the architect found nothing more to change: another round repeats
         return "architect"
 
     return route_after_review
+
+
+def _changed_in_last_revision(state: GraphState, revision: int) -> bool:
+    changes = (state.get("architecture") or {}).get("changes", [])
+    return any(change.get("revision") == revision for change in changes)
 
 
 def build_graph(

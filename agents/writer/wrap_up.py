@@ -201,7 +201,9 @@ def _assumption_risks(scope: Scope, arch: Architecture) -> list[Risk]:
 
 def _structural_risks(scope: Scope, arch: Architecture, review: Review | None) -> list[Risk]:
     risks = []
-    flagged = {f.component for f in (review.findings if review else []) if f.rule == "no-spof"}
+    findings = [f for f in (review.findings if review else []) if f.status != "resolved"]
+    flagged = {f.component for f in findings if f.rule == "no-spof"}
+    composition_flagged = any(f.rule == "availability-composition" for f in findings)
     for c in arch.components:
         if c.instances == 1 and not c.managed and c.id not in flagged:
             risks.append(
@@ -226,7 +228,7 @@ def _structural_risks(scope: Scope, arch: Architecture, review: Review | None) -
             )
     target = scope.nfr("availability")
     path = critical_path(arch)
-    if target and target.target and path:
+    if target and target.target and path and not composition_flagged:
         composed = composed_availability(path) * 100
         if composed < target.target:
             risks.append(
@@ -240,6 +242,32 @@ def _structural_risks(scope: Scope, arch: Architecture, review: Review | None) -
                 )
             )
     return risks
+
+
+def _clause(text: str, *, lower: bool = False) -> str:
+    """`text` to embed in a sentence: no closing period; optionally a lower-case start (unless
+    it starts with an acronym such as 'API')."""
+    text = text.strip().rstrip(".").strip()
+    if lower and len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _single_primary_limits(scope: Scope, arch: Architecture) -> list[str]:
+    """SQL stores that take writes on one primary: replicas add reads, never writes."""
+    writes = scope.estimate("write_qps_peak")
+    limits = []
+    for c in arch.components:
+        if c.kind != "sql_db" or "write_qps_peak" not in c.estimates or writes is None:
+            continue
+        keys = [e.partition_key for e in arch.entities if e.store == c.id and e.partition_key]
+        by = f"by {', '.join(dict.fromkeys(keys))}" if keys else "by a key of its main entity"
+        limits.append(
+            f"Cannot scale the {c.name}'s writes ({writes.display} at peak today) past what one "
+            f"{c.technology} primary sustains: read replicas add reads, never writes; then we "
+            f"would need to partition it {by} (or move it to a store that shards writes)."
+        )
+    return limits
 
 
 def _peak(scope: Scope) -> tuple[float, str]:
@@ -259,6 +287,7 @@ def _limits(scope: Scope, arch: Architecture, cost: CostReport) -> list[str]:
             f"Cannot handle {step.factor}× today's load{load} as built: {step.breaks}; "
             f"then we would need: {step.next_step}."
         )
+    limits += _single_primary_limits(scope, arch)
     if arch.regions == 1:
         limits.append(
             "Cannot survive the loss of its only region; then we would need a second region "
@@ -292,7 +321,7 @@ def _roadmap(
     open_findings = review.open() if review else []
     serious = [f for f in open_findings if f.severity in ("blocker", "major")]
     for f in serious:
-        steps.append(f"Before launch: fix {f.id} ({f.rule}) — {f.recommendation}.")
+        steps.append(f"Before launch: fix {f.id} ({f.rule}) — {_clause(f.recommendation)}.")
     minor = [f.id for f in open_findings if f.severity == "minor"]
     if minor:
         steps.append(f"Soon after launch: the minor findings {', '.join(minor)}.")
@@ -322,9 +351,10 @@ def _roadmap(
         steps.append(f"At {step.factor}× load{at}: {step.next_step}.")
     if cost.levers:
         lever = max(cost.levers, key=lambda lv: lv.monthly_saving_usd)
+        when = "When the bill nears the budget" if cost.budget_monthly_usd else "To cut the bill"
         steps.append(
-            f"When the bill nears the budget: {lever.name} "
-            f"(saves {fmt.usd(lever.monthly_saving_usd)}/month; {lever.tradeoff})."
+            f"{when}: {lever.name}, saving {fmt.usd(lever.monthly_saving_usd)}/month; "
+            f"the price: {_clause(lever.tradeoff, lower=True)}."
         )
     if arch.regions == 1:
         steps.append("When a regional outage becomes unacceptable: a second region.")
