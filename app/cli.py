@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from agents import __version__
 from agents.errors import DesignCrewError
@@ -28,9 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _optional_command(name: str) -> object | None:
-    import importlib
-
+def _optional_command(name: str) -> Any:
+    """The subcommand module `app.<name>`, or None when that front end is not installed."""
     try:
         return importlib.import_module(f"app.{name}")
     except ModuleNotFoundError as exc:

@@ -79,8 +79,10 @@ def main() -> None:
         _child(args.paths, args.repeat)
         return
     examples = sorted(args.examples.glob("*.md"))
-    print(f"{'example':<24}{'median s':>10}{'graph s':>9}{'write s':>9}{'1st run s':>10}"
-          f"{'peak MB':>9}")
+    print(
+        f"{'example':<24}{'median s':>10}{'graph s':>9}{'write s':>9}{'1st run s':>10}"
+        f"{'peak MB':>9}"
+    )
     for path in examples:
         data = _run_child([path], args.repeat)
         row = data["results"][0]  # type: ignore[index]

@@ -31,4 +31,3 @@ def no_real_model_requests() -> Iterator[None]:
     previous = block_real_models(True)
     yield
     block_real_models(previous)
-

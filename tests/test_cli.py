@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLES, REPO
 
 from agents.artefacts import DesignDoc
 from app.cli import main
-
-from helpers import EXAMPLES, REPO
 
 PASTEBIN = next(p for p in EXAMPLES if p.name == "pastebin.md")
 
@@ -75,8 +74,16 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["empty", "binary", "not-utf8", "huge", "front-matter", "negative-users", "absurd-qps",
-     "missing"],
+    [
+        "empty",
+        "binary",
+        "not-utf8",
+        "huge",
+        "front-matter",
+        "negative-users",
+        "absurd-qps",
+        "missing",
+    ],
 )
 def test_bad_input_gets_one_line_and_non_zero_exit(
     case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

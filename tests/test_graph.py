@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import EXAMPLES
 
 from agents.api import ProgressEvent, open_checkpointer, run_design
 from agents.artefacts import Review
@@ -15,8 +16,6 @@ from agents.graph.refinement import Refiner
 from agents.kb import default_kb
 from agents.requirements import parse_requirements
 from agents.settings import Settings
-
-from helpers import EXAMPLES
 
 PASTEBIN = next(p for p in EXAMPLES if p.name == "pastebin.md").read_text(encoding="utf-8")
 

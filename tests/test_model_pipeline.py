@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fake_openai_server import TEST_KEY, FakeOpenAIServer, unauthorized, valid
+from helpers import EXAMPLES
 
 from agents.api import run_design
 from agents.artefacts import DesignDoc
@@ -17,8 +18,6 @@ from agents.llm import ModelConfig
 from agents.requirements import parse_requirements
 from agents.settings import Settings
 from app.cli import main
-
-from helpers import EXAMPLES
 
 PASTEBIN = next(p for p in EXAMPLES if p.name == "pastebin.md")
 
@@ -39,7 +38,7 @@ def echo_refined(body: dict[str, Any]) -> dict[str, Any]:
             if a["name"] == "metadata_bytes" and a["provenance"] == "assumed":
                 a["value"] = a["value"] * 2
                 a["why"] = "model: paste metadata includes syntax, title and owner fields"
-    if "deep_dives" in draft and draft["deep_dives"]:
+    if draft.get("deep_dives"):
         draft["deep_dives"][0]["mechanism"] += " (refined by the model)"
     return draft
 
@@ -112,11 +111,23 @@ def test_unverifiable_architecture_is_reasked_then_falls_back_to_the_draft(
 def test_budget_stops_the_model_path_and_marks_the_document_incomplete(
     fake_openai: FakeOpenAIServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake_openai.default = valid(echo_refined, usage={"prompt_tokens": 2000, "completion_tokens": 8000})
+    fake_openai.default = valid(
+        echo_refined, usage={"prompt_tokens": 2000, "completion_tokens": 8000}
+    )
     out = tmp_path / "out"
     status = main(
-        ["design", str(PASTEBIN), "-o", str(out), "--model", "gpt-4o-mini",
-         "--base-url", fake_openai.base_url, "--budget", "0.012"]
+        [
+            "design",
+            str(PASTEBIN),
+            "-o",
+            str(out),
+            "--model",
+            "gpt-4o-mini",
+            "--base-url",
+            fake_openai.base_url,
+            "--budget",
+            "0.012",
+        ]
     )
     assert status == 3
     doc = DesignDoc.model_validate_json((out / "design.json").read_text())
@@ -129,25 +140,36 @@ def test_budget_stops_the_model_path_and_marks_the_document_incomplete(
 
 
 def test_unauthorised_key_fails_at_once_with_one_line(
-    fake_openai: FakeOpenAIServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    fake_openai: FakeOpenAIServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
     fake_openai.enqueue(unauthorized())
     status = main(
-        ["design", str(PASTEBIN), "-o", str(tmp_path / "o"), "--model", "gpt-4o-mini",
-         "--base-url", fake_openai.base_url]
+        [
+            "design",
+            str(PASTEBIN),
+            "-o",
+            str(tmp_path / "o"),
+            "--model",
+            "gpt-4o-mini",
+            "--base-url",
+            fake_openai.base_url,
+        ]
     )
     err = capsys.readouterr().err
     assert status != 0
     assert fake_openai.calls == 1
     error_lines = [line for line in err.splitlines() if line.startswith("error:")]
-    assert len(error_lines) == 1 and "401" in error_lines[0] or "auth" in error_lines[0].lower()
+    assert (len(error_lines) == 1 and "401" in error_lines[0]) or "auth" in error_lines[0].lower()
     assert TEST_KEY not in err
 
 
-def test_the_api_key_reaches_no_file(fake_openai: FakeOpenAIServer, isolated_home: Path,
-                                     tmp_path: Path) -> None:
+def test_the_api_key_reaches_no_file(
+    fake_openai: FakeOpenAIServer, isolated_home: Path, tmp_path: Path
+) -> None:
     fake_openai.default = valid(echo_refined)
     doc = run_design(parse_requirements(PASTEBIN.read_text()), _settings(fake_openai))
     from agents.writer import write_outputs

@@ -113,7 +113,11 @@ class Crew:
             reviews = reviews_of(state)
             scope, arch, cost = scope_of(state), architecture_of(state), cost_of(state)
             draft = review_design(
-                scope, arch, cost, self.kb, round=len(reviews) + 1,
+                scope,
+                arch,
+                cost,
+                self.kb,
+                round=len(reviews) + 1,
                 previous=reviews[-1] if reviews else None,
             )
             review = self.refiner.review(draft, scope, arch, cost, stats)

@@ -167,8 +167,11 @@ class Refiner:
             next_no += 1
         findings = [*draft.findings, *extra]
         return draft.model_copy(
-            update={"findings": findings, "verdict": verdict_of(findings),
-                    "summary": refined.summary or draft.summary}
+            update={
+                "findings": findings,
+                "verdict": verdict_of(findings),
+                "summary": refined.summary or draft.summary,
+            }
         )
 
     def wrap_up(
