@@ -289,7 +289,8 @@ def find_capabilities(clause: str, kb: KnowledgeBase) -> list[str]:
     spans: list[tuple[int, int, str]] = []
     for cap in kb.capabilities.values():
         for keyword in cap.keywords:
-            pattern = r"(?<![\w-])" + re.escape(keyword.lower()) + r"(?![\w-])"
+            # plural forms count too: 'short links' names the 'short link' capability
+            pattern = r"(?<![\w-])" + re.escape(keyword.lower()) + r"(?:e?s)?(?![\w-])"
             spans += [(m.start(), m.end(), cap.id) for m in re.finditer(pattern, lowered)]
     kept = [
         s
@@ -308,7 +309,8 @@ def _features(a: _Amendment, clause: str) -> bool:
     present = set(a.doc.scope.capabilities)
     listed = [c for c in a.front_matter.get("capabilities") or [] if isinstance(c, str)]
     added = [c for c in found if c not in present and c not in listed]
-    a.front_matter["capabilities"] = listed + added
+    if listed or added:
+        a.front_matter["capabilities"] = listed + added
     names = ", ".join(a.kb.capabilities[c].name for c in found)
     if added:
         a.understood.append(f"features: add {names}")

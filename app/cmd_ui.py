@@ -7,6 +7,7 @@ Without --port, Streamlit picks its port and opens a browser; with --port N the 
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -51,8 +52,18 @@ def streamlit_command(port: int | None) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle `designcrew ui`: run Streamlit until it exits (Ctrl-C stops it)."""
+    """Handle `designcrew ui`: run Streamlit until it exits. Ctrl-C reaches both processes;
+    a SIGTERM sent to this one is passed on, so Streamlit never outlives it."""
+    proc = subprocess.Popen(streamlit_command(args.port))
+
+    def forward(signum: int, _frame: object) -> None:
+        proc.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, forward)
     try:
-        return subprocess.call(streamlit_command(args.port))
-    except KeyboardInterrupt:
+        return proc.wait()
+    except KeyboardInterrupt:  # Streamlit got the same Ctrl-C and is shutting down
+        proc.wait()
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -108,7 +108,7 @@ FLAWS: dict[str, Flaw] = {
         Flaw(
             "single_az",
             "stateful tiers in one availability zone",
-            ("no-spof", "availability-composition"),
+            ("zone-spread", "no-spof", "availability-composition"),
             single_az,
         ),
         Flaw(

@@ -36,6 +36,7 @@ CONTRACT_FEATURES = {
     "request_coalescing", "jittered_ttl", "hot_key_replication", "conditional_writes",
     "fencing_tokens", "quorum", "fanout_cap", "server_assigned_ids", "tls", "encryption_at_rest",
     "autoscaling", "reserved_instances", "storage_tiering", "read_replicas",
+    "cross_region_replication", "global_traffic_steering",
 }  # fmt: skip
 CRITERIA = {
     "throughput", "latency", "durability", "consistency", "ops_burden", "cost", "flexibility",

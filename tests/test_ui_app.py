@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from ui_fixtures import (
     URL_SHORTENER,
     data,
@@ -82,12 +83,17 @@ def test_change_requests_revise_the_design_with_a_diff() -> None:
     say(at, "use Postgres instead of DynamoDB")
     third = data(at).designs[2]
     assert third.doc.requirements.front_matter["technologies"] == ["PostgreSQL"]
-    assert any("technology: use PostgreSQL instead of Amazon DynamoDB" in u for u in third.understood)
+    assert any(
+        "technology: use PostgreSQL instead of Amazon DynamoDB" in u for u in third.understood
+    )
 
     say(at, "make it more secure")
     assert len(data(at).designs) == 3  # nothing the kernel understood: no new run
     infos = [i.value for i in at.info]
     assert any("needs a model" in i and "configure one in the sidebar" in i for i in infos)
+    at.run()  # drawn again from the history: the same notice
+    assert [i.value for i in at.info] == infos
+    assert any("New design" in c.value for c in at.caption)
 
 
 def test_previous_designs_are_listed_and_reopen() -> None:
@@ -118,7 +124,9 @@ def test_example_picker_starts_a_design() -> None:
 
 def test_a_bad_upload_is_one_readable_error_line() -> None:
     at = new_app()
-    at.file_uploader(key="dc_upload_0").set_value(("notes.md", b"\x00\x01\x02binary", "text/markdown"))
+    at.file_uploader(key="dc_upload_0").set_value(
+        ("notes.md", b"\x00\x01\x02binary", "text/markdown")
+    )
     at.run()
     assert not at.exception
     (line,) = errors(at)
@@ -152,3 +160,23 @@ def test_user_text_is_escaped_and_no_markdown_allows_html() -> None:
         if getattr(node, "type", "") == "markdown":
             assert not proto.allow_html
     assert not any(getattr(n, "type", "") == "html" for n in nodes(at))
+
+
+def test_a_bug_is_one_line_and_earlier_work_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = new_app(ask_questions=False)
+    say(at, URL_SHORTENER)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("app.ui.runner.run_design", broken)
+    say(at, "make it cheaper")
+    assert not at.exception
+    assert errors(at) == ["The run failed\\: internal error\\: RuntimeError\\: boom"]
+    assert len(data(at).designs) == 1
+    assert [t.label for t in at.tabs] == TAB_NAMES  # design 1 is still there to read
+
+    monkeypatch.setattr("app.ui.page.render_design", broken)
+    at.run()
+    assert not at.exception
+    assert "Cannot show this design\\: internal error\\: RuntimeError\\: boom" in errors(at)

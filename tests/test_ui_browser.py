@@ -151,6 +151,7 @@ def _idle(page: Any) -> None:
 
 
 def test_design_revise_and_download_in_a_browser(page: Any, dialogs: list[str]) -> None:
+    _shot(page, "00-start.png")
     submitted = _submit(page, REQUIREMENT)
     start = page.get_by_role("button", name="Start the design")
     start.wait_for()
@@ -190,11 +191,12 @@ def test_design_revise_and_download_in_a_browser(page: Any, dialogs: list[str]) 
     assert "```mermaid" in markdown
 
     page.get_by_role("tab", name="Cost").click()
-    page.get_by_text("Bill of materials").wait_for()
-    page.get_by_role("tab", name="Cost").scroll_into_view_if_needed()
+    chart = page.locator("[data-testid=stVegaLiteChart]:visible").first
+    chart.locator("canvas, svg").first.wait_for()
+    chart.scroll_into_view_if_needed()
     _shot(page, "03-cost.png")
     page.get_by_role("tab", name="Review").click()
-    page.get_by_text("Review rounds and revisions").wait_for()
+    page.get_by_text(re.compile(r"finding\(s\), \d+ open")).first.scroll_into_view_if_needed()
     _shot(page, "04-review.png")
 
     changed = _submit(page, "make it cheaper")
@@ -205,8 +207,12 @@ def test_design_revise_and_download_in_a_browser(page: Any, dialogs: list[str]) 
     assert page.get_by_text(re.compile(r"70% of the current")).count() >= 1
     _shot(page, "05-revision.png")
     page.get_by_role("tab", name="Components").click()
-    page.locator("[data-testid=stMermaidChart]:visible img").first.wait_for()
-    page.get_by_role("tab", name="Components").scroll_into_view_if_needed()
+    diagram = page.locator("[data-testid=stMermaidChart]:visible img").first
+    diagram.wait_for()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=diagram.element_handle()
+    )
+    diagram.scroll_into_view_if_needed()
     _shot(page, "06-components.png")
     page.get_by_role("tab", name="Decisions").click()
     page.get_by_role("tab", name="Decisions").scroll_into_view_if_needed()
@@ -235,3 +241,32 @@ def test_script_in_a_requirement_does_not_run(page: Any, dialogs: list[str]) -> 
     assert dialogs == []
     shown.first.scroll_into_view_if_needed()
     _shot(page, "09-escaped-input.png")
+
+
+def test_designcrew_ui_port_serves_on_localhost_and_stops_with_its_parent(
+    tmp_path: Path, browser: Any
+) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DESIGNCREW_"))}
+    env["DESIGNCREW_HOME"] = str(tmp_path / "home")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "ui", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, 60)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url)
+        page.get_by_test_id("stChatInputTextArea").wait_for(timeout=WAIT_MS)
+        assert "designcrew" in page.title()
+        page.close()
+    finally:
+        proc.terminate()  # the SIGTERM is passed on to Streamlit
+        status = proc.wait(timeout=20)
+    assert status in (0, -15, 143)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)

@@ -61,7 +61,7 @@ def test_the_spend_cap_stops_the_run_and_the_design_so_far_is_shown(
     assert not entry.doc.complete
     warnings = [w.value for w in at.warning]
     assert any("stopped early" in w and "BudgetExceededError" in w for w in warnings)
-    assert [t.label for t in at.tabs][0] == "Document"  # the work so far is there to read
+    assert at.tabs[0].label == "Document"  # the work so far is there to read
 
 
 def test_a_change_the_kernel_cannot_read_goes_to_the_model(

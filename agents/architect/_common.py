@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from ..artefacts import Architecture, Component, Scope
 from ..errors import KnowledgeBaseError
 from ..kb import Archetype, Capability, KnowledgeBase, TechOption
+from ..regions import STEERING_FEATURE
 
 UTILISATION = 0.7  # target utilisation of a node at peak (contract sizing formula)
 NODE_AVAILABILITY = 0.995  # availability of one node (contract availability formula)
 DEFAULT_AVAILABILITY_PCT = 99.9
+MAX_REGIONS = 6  # beyond this the region count is a typo, not a deployment plan
 
 STORE_KINDS = frozenset(
     {
@@ -201,6 +203,27 @@ class Ctx:
         if self.archetype is not None and self.archetype.family == "ledger":
             return True
         return any(w in word for word in words for w in TRANSACTIONAL_WORDS)
+
+    @property
+    def regions(self) -> int:
+        """Active regions the requirements ask for (1 unless stated or 'multi-region')."""
+        value = self.scope.value("regions", 1.0)
+        return max(1, min(MAX_REGIONS, int(round(value))))
+
+    @property
+    def preferred(self) -> list[tuple[str, TechOption]]:
+        """(kind id, option) of every technology the requirements ask for, in their order;
+        the global traffic steering is not a technology choice of a regional component."""
+        found: list[tuple[str, TechOption]] = []
+        for name in self.scope.preferences:
+            hit = self.kb.find_technology(name)
+            if hit is not None and STEERING_FEATURE not in hit[1].features:
+                found.append(hit)
+        return found
+
+    def preferred_option(self, kind: str) -> TechOption | None:
+        """The first option of `kind` the requirements ask for, if any."""
+        return next((opt for k, opt in self.preferred if k == kind), None)
 
     # ---- numbers ------------------------------------------------------------------------
     def value(self, name: str, default: float = 0.0) -> float:

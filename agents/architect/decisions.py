@@ -3,11 +3,11 @@ the winner, and how sensitive the call is (the smallest weight shift that flips 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..artefacts import Criterion, Decision, Option
 from ..kb import TechOption
+from ..scoper.preferences import preferences_in_text
 from ._common import PRIMARY_STORE_KINDS, Ctx, fmt_num, fmt_percent
 
 CRITERIA = (
@@ -150,19 +150,19 @@ def score(opt: TechOption, criteria: list[Criterion]) -> Option:
 
 
 def stated_preference(options: list[TechOption], ctx: Ctx) -> TechOption | None:
-    """An option the requirements name ("use Kafka"), if any."""
-    texts = [
-        ctx.scope.summary,
-        *(r.text for r in ctx.scope.functional),
-        *(r.text for r in ctx.scope.non_functional),
-    ]
-    blob = " ".join(texts).lower()
-    for opt in options:
-        for name in (opt.name, *opt.synonyms):
-            if len(name) >= 3 and re.search(
-                rf"(?<![a-z0-9]){re.escape(name.lower())}(?![a-z0-9])", blob
-            ):
-                return opt
+    """An option the requirements ask for ("use Kafka", `technologies: [Kafka]`): the scope's
+    preferences first, then a request in the requirement texts ("instead of X" is not one)."""
+    by_name = {o.name: o for o in options}
+    for name in ctx.scope.preferences:
+        if name in by_name:
+            return by_name[name]
+        found = ctx.kb.find_technology(name)
+        if found is not None and found[1].name in by_name:
+            return by_name[found[1].name]
+    texts = [*(r.text for r in ctx.scope.functional), *(r.text for r in ctx.scope.non_functional)]
+    for name in preferences_in_text("\n".join(texts), ctx.kb):
+        if name in by_name:
+            return by_name[name]
     return None
 
 
@@ -207,31 +207,62 @@ def sensitivity(chosen: Option, options: list[Option], criteria: list[Criterion]
     )
 
 
-def _rationale(
-    chosen: Option, runner: Option | None, criteria: list[Criterion], stated: bool
-) -> str:
-    if runner is None:
-        return f"{chosen.name} is the only catalogued option."
+def _wins(chosen: Option, other: Option, criteria: list[Criterion]) -> str:
+    """The two criteria where `chosen` gains most over `other`, with their weights' reasons."""
     ranked = sorted(
         criteria,
-        key=lambda c: c.weight * (chosen.scores[c.name] - runner.scores[c.name]),
+        key=lambda c: c.weight * (chosen.scores[c.name] - other.scores[c.name]),
         reverse=True,
     )
-    wins = [c for c in ranked if chosen.scores[c.name] > runner.scores[c.name]][:2]
-    parts = [
-        f"{c.name} {chosen.scores[c.name]} vs {runner.scores[c.name]} "
+    wins = [c for c in ranked if chosen.scores[c.name] > other.scores[c.name]][:2]
+    return "; ".join(
+        f"{c.name} {chosen.scores[c.name]} vs {other.scores[c.name]} "
         f"(weight {c.weight:.2f}: {c.why})"
         for c in wins
-    ]
-    lead = (
-        f"Named in the requirements, so {chosen.name} is used"
-        if stated
-        else f"{chosen.name} scores {chosen.weighted:.2f} against {runner.name} "
-        f"{runner.weighted:.2f}"
     )
-    reason = "; wins on " + "; ".join(parts) if parts else ""
+
+
+def _rationale(chosen: Option, runner: Option | None, criteria: list[Criterion]) -> str:
+    if runner is None:
+        return f"{chosen.name} is the only catalogued option."
+    parts = _wins(chosen, runner, criteria)
+    lead = f"{chosen.name} scores {chosen.weighted:.2f} against {runner.name} {runner.weighted:.2f}"
+    reason = f"; wins on {parts}" if parts else ""
     note = f". {chosen.note}" if chosen.note else ""
     return f"{lead}{reason}{note}"
+
+
+def _preferred_rationale(chosen: Option, best: Option, criteria: list[Criterion]) -> str:
+    """Why a technology the user asked for is used, and what the scores alone would pick."""
+    note = f" {chosen.note}" if chosen.note else ""
+    if best.name == chosen.name:
+        return (
+            f"Chosen because the requirements ask for {chosen.name}; it also scores best "
+            f"({chosen.weighted:.2f}).{note}"
+        )
+    parts = _wins(best, chosen, criteria)
+    return (
+        f"Chosen because the requirements ask for {chosen.name} ({chosen.weighted:.2f}); on "
+        f"the scores alone {best.name} would win ({best.weighted:.2f})"
+        + (f", leading on {parts}" if parts else "")
+        + f".{note}"
+    )
+
+
+def _preferred_sensitivity(chosen: Option, best: Option, scored: list[Option]) -> str:
+    if best.name == chosen.name:
+        others = [o for o in scored if o.name != chosen.name]
+        if not others:
+            return "Only one option in the catalogue."
+        return (
+            f"The scores agree with the request: {chosen.name} leads {others[0].name} by "
+            f"{chosen.weighted - others[0].weighted:.2f}."
+        )
+    return (
+        f"The scores would have picked {best.name} ({best.weighted:.2f} vs {chosen.weighted:.2f}, "
+        f"a margin of {best.weighted - chosen.weighted:.2f}); the requirement overrides them. "
+        f"Without it, {best.name} is the choice."
+    )
 
 
 def decide(
@@ -248,6 +279,12 @@ def decide(
     preferred = stated_preference(options, ctx)
     chosen = next((o for o in scored if preferred and o.name == preferred.name), scored[0])
     runner = next((o for o in scored if o.name != chosen.name), None)
+    if preferred is not None:
+        rationale = _preferred_rationale(chosen, scored[0], criteria)
+        sens = _preferred_sensitivity(chosen, scored[0], scored)
+    else:
+        rationale = _rationale(chosen, runner, criteria)
+        sens = sensitivity(chosen, scored, criteria)
     decision = Decision(
         id=decision_id,
         topic=f"{d.kind} technology for {d.component_id}",
@@ -255,8 +292,8 @@ def decide(
         criteria=criteria,
         options=scored,
         chosen=chosen.name,
-        rationale=_rationale(chosen, runner, criteria, preferred is not None),
-        sensitivity=sensitivity(chosen, scored, criteria),
+        rationale=rationale,
+        sensitivity=sens,
     )
     option = next(o for o in options if o.name == chosen.name)
     return decision, option

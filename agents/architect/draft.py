@@ -14,6 +14,7 @@ from .api_data import build_endpoints, build_entities, relations_per_store
 from .decisions import DECIDED_KINDS, DecisionInput, decide
 from .deep_dives import build_deep_dives
 from .flows import build_flows
+from .multi_region import draft_regions, refresh_regions
 from .qualities import (
     build_maintainability,
     build_observability,
@@ -119,7 +120,8 @@ def _build_component(
     )
     option: TechOption | None = None
     if kind_info and kind_info.options:
-        option = kind_info.options[0]
+        # a technology the requirements ask for replaces the kind's default
+        option = ctx.preferred_option(plan.kind) or kind_info.options[0]
         if plan.kind in DECIDED_KINDS and len(kind_info.options) >= 2:
             load = peak_load(comp, ctx)
             storage = sum(
@@ -166,10 +168,13 @@ def refresh_derived(arch: Architecture, ctx: Ctx, kb: KnowledgeBase) -> None:
         comp.availability = round(component_availability(comp, option_for(kb, comp)), 9)
     alerts = arch.observability.alerts if arch.observability else []
     arch.failure_modes = build_failure_modes(ctx, arch.components, arch.links, kb)
-    arch.scaling = build_scaling(ctx, arch.components, kb, _partition_keys(arch.entities))
+    arch.scaling = build_scaling(
+        ctx, arch.components, kb, _partition_keys(arch.entities), arch.regions
+    )
     arch.observability = build_observability(ctx, arch.components, arch.endpoints)
     arch.observability.alerts = list(alerts)
     arch.patterns = build_patterns(ctx, arch.components, arch.links)
+    refresh_regions(arch, ctx.availability_pct)
 
 
 def draft_architecture(scope: Scope, kb: KnowledgeBase) -> Architecture:
@@ -196,5 +201,6 @@ def draft_architecture(scope: Scope, kb: KnowledgeBase) -> Architecture:
         security=build_security(ctx, comps, endpoints, entities),
         maintainability=build_maintainability(ctx, comps, links, endpoints),
     )
+    draft_regions(arch, ctx, kb)
     refresh_derived(arch, ctx, kb)
     return arch

@@ -408,9 +408,10 @@ def _scaling_rows(
 
 
 def build_scaling(
-    ctx: Ctx, comps: list[Component], kb: KnowledgeBase, keys: dict[str, str]
+    ctx: Ctx, comps: list[Component], kb: KnowledgeBase, keys: dict[str, str], regions: int = 1
 ) -> list[ScalingStep]:
-    """What breaks first at 10x and 100x today's peak (limits crossed, then node growth)."""
+    """What breaks first at 10x and 100x today's peak (limits crossed, then node growth);
+    with several regions each one grows the same way, since each is sized for the full peak."""
     steps: list[ScalingStep] = []
     for factor in (10, 100):
         rows: list[tuple[float, str, str]] = []
@@ -437,8 +438,15 @@ def build_scaling(
             )
             continue
         breaks = "; ".join(r[1] for r in rows[:3]) + tail
+        if regions > 1:
+            breaks += f" (node counts per region, in each of the {regions} regions)"
         nxt = "; ".join(dict.fromkeys(r[2] for r in rows[:3]))
-        if factor == 100:
+        if factor == 100 and regions == 1:
             nxt += "; consider a second region for latency and zone-independent failure"
+        elif factor == 100:
+            nxt += (
+                f"; per-region SLIs show which of the {regions} regions saturates first: "
+                "shift traffic weights before adding a region"
+            )
         steps.append(ScalingStep(factor=factor, breaks=breaks, next_step=nxt))
     return steps

@@ -22,6 +22,7 @@ from .fixes_design import (
     fix_slo_alerting,
     fix_unserved_requirement,
 )
+from .fixes_zones import fix_zone_spread
 from .sizing import apply_sizing, peak_load
 
 STORAGE_NAMES = ("storage_total", "media_storage_total", "media_storage_per_day", "cache_memory")
@@ -226,6 +227,7 @@ def fix_clock_ordering(rev: Revision, finding: Finding) -> str | None:
 
 FIXES: dict[str, Fixer] = {
     "no-spof": fix_no_spof,
+    "zone-spread": fix_zone_spread,
     "availability-composition": fix_availability_composition,
     "durability": fix_durability,
     "budget": fix_budget,

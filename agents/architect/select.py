@@ -76,12 +76,36 @@ def read_write_frs(ctx: Ctx) -> tuple[list[str], list[str]]:
     return reads, writes
 
 
+def preferred_store_kind(kind: str, ctx: Ctx) -> tuple[str, str] | None:
+    """(kind, reason) when the requirements ask for a primary-store technology: a store of
+    that technology's kind keeps it, any other primary store moves to the first one asked for."""
+    asked = [(k, opt) for k, opt in ctx.preferred if k in PRIMARY_STORE_KINDS]
+    if not asked:
+        return None
+    chosen, option = next(((k, o) for k, o in asked if k == kind), asked[0])
+    why = f"the requirements ask for {option.name}"
+    if chosen == "sql_db" and not ctx.transactional:
+        limit = option.per_node_ops * UTILISATION
+        if ctx.write_peak > limit:
+            why += (
+                f" (write_qps_peak {fmt_rate(ctx.write_peak)} is above one primary's "
+                f"{fmt_rate(limit)}: partition it by key, e.g. Citus or application sharding)"
+            )
+    elif chosen != "sql_db" and ctx.transactional:
+        why += " (money/inventory moves then need conditional writes instead of transactions)"
+    return chosen, why
+
+
 def choose_store_kind(kind: str, ctx: Ctx, load: str = "write") -> tuple[str, str]:
     """Re-check a primary store's kind against the numbers: (kind, reason or '').
 
-    Only write load and volume push a store off SQL: reads scale with replicas."""
+    A technology the requirements ask for decides first; otherwise only write load and volume
+    push a store off SQL: reads scale with replicas."""
     if kind not in PRIMARY_STORE_KINDS or "sql_db" not in ctx.kb.kinds:
         return kind, ""
+    preferred = preferred_store_kind(kind, ctx)
+    if preferred is not None:
+        return preferred
     sql = max(ctx.kb.kind("sql_db").options, key=lambda o: o.per_node_ops)
     write_limit = sql.per_node_ops * UTILISATION
     storage_limit = (sql.per_node_storage_gb or 0) * 1e9

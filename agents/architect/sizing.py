@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..artefacts import Component
-from ..kb import TechOption
+from ..kb import ComponentTemplate, TechOption
+from ..kb.roles import dedicated_estimates, load_share, role_capacity, role_template
 from ._common import (
     ENTRY_KINDS,
     NODE_AVAILABILITY,
@@ -35,6 +36,8 @@ LOAD_ESTIMATES: dict[str, list[str]] = {
     "total": ["read_qps_peak", "write_qps_peak"],
     "fanout": ["fanout_writes_per_sec"],
     "stream": ["write_qps_peak"],
+    "media": ["write_qps_peak"],  # × media_share unless the scope estimates media uploads
+    "notify": ["write_qps_peak"],  # unless the scope estimates notifications
     "storage": [],
     "none": [],
 }
@@ -48,7 +51,8 @@ def load_estimates(kind: str, load: str, ctx: Ctx) -> list[str]:
         return [CONNECTION_ESTIMATE]  # connections, not messages, bound a gateway node
     if kind in ("load_balancer", "api_gateway", "service") and load in ("write", "read"):
         load = "total"  # every request crosses the entry and the service tier
-    names = LOAD_ESTIMATES.get(load, ["write_qps_peak"])
+    dedicated = dedicated_estimates(load, _rate_names(ctx))
+    names = dedicated if dedicated is not None else LOAD_ESTIMATES.get(load, ["write_qps_peak"])
     if names == ["fanout_writes_per_sec"] and not ctx.has("fanout_writes_per_sec"):
         names = ["write_qps_peak"]
     return [n for n in names if ctx.has(n)]
@@ -87,12 +91,62 @@ class SizingResult:
     utilisation: float  # peak load / (instances * per_node_ops); 0 when not load-bound
 
 
-def _load_text(ctx: Ctx, names: list[str]) -> tuple[float, str]:
-    values = [ctx.value(n) for n in names]
+def _rate_names(ctx: Ctx) -> list[str]:
+    return [e.name for e in ctx.scope.estimates if e.unit == "req/s"]
+
+
+def _is_average(ctx: Ctx, name: str) -> bool:
+    """An average rate (a stated event rate), which sizes nodes only times the peak factor."""
+    est = ctx.scope.estimate(name)
+    return (
+        est is not None
+        and est.unit == "req/s"
+        and ("avg" in name or "average" in est.label.lower())
+        and ctx.value("peak_factor") > 1
+    )
+
+
+def role_of(comp: Component, ctx: Ctx) -> ComponentTemplate | None:
+    """The archetype/capability template `comp` was built from (by its role id), if any."""
+    caps = [c.id for c in ctx.capabilities]
+    return role_template(ctx.kb, ctx.archetype_key, caps, comp.id, comp.kind)
+
+
+@dataclass(frozen=True)
+class RoleLoad:
+    """The peak load on a component as sizing sees it, with its written-out formula."""
+
+    value: float
+    text: str  # '27,778/s × 0.05 media_share' or '(55,556/s + 27,778/s)'
+
+
+def role_load(comp: Component, ctx: Ctx, names: list[str] | None = None) -> RoleLoad:
+    """Peak load of `comp` from its cited rate estimates: averages × peak_factor, and × the
+    role's share of the writes (media roles handle only the writes that carry media)."""
+    if names is None:
+        byte_names = set(_byte_names(ctx, comp.estimates))
+        names = [n for n in comp.estimates if n not in byte_names]
+    if not names:
+        return RoleLoad(0.0, "")
     unit = " conn" if names == [CONNECTION_ESTIMATE] else "/s"
-    parts = [f"{fmt_num(v)}{unit}" for v in values]
+    values: list[float] = []
+    parts: list[str] = []
+    for name in names:
+        value = ctx.value(name)
+        if _is_average(ctx, name):
+            factor = ctx.value("peak_factor")
+            values.append(value * factor)
+            parts.append(f"{fmt_num(value)}{unit} × {fmt_num(factor)} peak_factor")
+        else:
+            values.append(value)
+            parts.append(f"{fmt_num(value)}{unit}")
+    total = sum(values)
     text = parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
-    return sum(values), text
+    share, share_name = load_share(role_of(comp, ctx), names, ctx.has, ctx.value)
+    if share_name is not None:
+        total *= share
+        text = f"{text} × {fmt_num(share)} {share_name}"
+    return RoleLoad(total, text)
 
 
 def serverless(option: TechOption | None) -> bool:
@@ -100,37 +154,47 @@ def serverless(option: TechOption | None) -> bool:
     return bool(option and option.managed and option.instance_class == "serverless")
 
 
+def node_capacity(comp: Component, option: TechOption | None, ctx: Ctx) -> float:
+    """What one node of `comp` sustains: the role's own ops_per_node when its template sets
+    one (transcoding, image resizing, a matching engine), else the catalogue option's figure
+    (connections for a connection-bound gateway)."""
+    names = [n for n in comp.estimates if n not in set(_byte_names(ctx, comp.estimates))]
+    connections = names == [CONNECTION_ESTIMATE]
+    return role_capacity(role_of(comp, ctx), option, connections).per_node
+
+
 def size_component(
     comp: Component, option: TechOption | None, ctx: Ctx, floor: int = 0, floor_note: str = ""
 ) -> SizingResult:
-    """Instances of `comp` from its estimates, its option's per-node capacity and the target."""
+    """Instances of `comp` from its estimates, its per-node capacity and the target."""
     byte_names = _byte_names(ctx, comp.estimates)
     load_names = [n for n in comp.estimates if n not in byte_names]
     connections = load_names == [CONNECTION_ESTIMATE]
-    per_node_ops = option.per_node_ops if option else 0.0
-    if connections and option and option.per_node_connections:
-        per_node_ops = option.per_node_connections
+    capacity = role_capacity(role_of(comp, ctx), option, connections)
+    per_node_ops = capacity.per_node
     unit = " conn" if connections else "/s"
+    per_node_text = capacity.label(comp.id, unit)
     bought = comp.kind in NODELESS_KINDS and (option is None or option.managed)
     if bought or serverless(option):
         scale = ", ".join(f"{n} = {ctx.display(n)}" for n in comp.estimates) or "demand"
         units = ""
         if load_names and per_node_ops > 0 and comp.kind not in NODELESS_KINDS:
-            load, text = _load_text(ctx, load_names)
-            need = ceil_div(load, per_node_ops * UTILISATION)
+            load = role_load(comp, ctx, load_names)
+            need = ceil_div(load.value, per_node_ops * UTILISATION)
             units = (
-                f"; ⌈{text} ÷ ({fmt_num(per_node_ops)}{unit} × {UTILISATION})⌉ = {need} "
+                f"; ⌈{load.text} ÷ ({per_node_text} × {UTILISATION})⌉ = {need} "
                 "capacity units at peak"
             )
         return SizingResult(
             0, f"managed, no nodes to run (billed per request/GB); scales with {scale}{units}", 0.0
         )
     terms: list[tuple[int, str]] = []
-    load = 0.0
+    load_value = 0.0
     if load_names and per_node_ops > 0:
-        load, text = _load_text(ctx, load_names)
-        need = ceil_div(load, per_node_ops * UTILISATION)
-        terms.append((need, f"⌈{text} ÷ ({fmt_num(per_node_ops)}{unit} × {UTILISATION})⌉ = {need}"))
+        load = role_load(comp, ctx, load_names)
+        load_value = load.value
+        need = ceil_div(load.value, per_node_ops * UTILISATION)
+        terms.append((need, f"⌈{load.text} ÷ ({per_node_text} × {UTILISATION})⌉ = {need}"))
     per_node_gb = option.per_node_storage_gb if option else None
     if byte_names and per_node_gb:
         stored = sum(ctx.value(n) for n in byte_names)
@@ -161,7 +225,7 @@ def size_component(
     sizing = (
         body if len(terms) == 1 and body.endswith(f"= {instances}") else (f"{body} = {instances}")
     )
-    utilisation = load / (instances * per_node_ops) if load and per_node_ops else 0.0
+    utilisation = load_value / (instances * per_node_ops) if load_value and per_node_ops else 0.0
     return SizingResult(instances, sizing, round(utilisation, 3))
 
 
@@ -175,7 +239,8 @@ def _byte_names(ctx: Ctx, names: list[str]) -> list[str]:
 
 
 def availability(comp: Component, option: TechOption | None) -> float:
-    """managed => SLA; stateless or automatic failover => 1 - (1 - 0.995)^n; else one node."""
+    """managed => the service's designed availability (catalogue sla_pct); stateless or
+    automatic failover => 1 - (1 - 0.995)^n; else one node."""
     if (comp.managed or comp.instances == 0) and option is not None and option.sla_pct:
         return option.sla_pct / 100
     if comp.instances == 0:
@@ -185,10 +250,28 @@ def availability(comp: Component, option: TechOption | None) -> float:
     return NODE_AVAILABILITY
 
 
+def _role_estimates(comp: Component, ctx: Ctx) -> list[str] | None:
+    """A service role that states its own per-node work is sized by its own load word (an id
+    generator sees the writes only), not promoted to all traffic like the API tier."""
+    template = role_of(comp, ctx)
+    if (
+        template is None
+        or not template.ops_per_node
+        or comp.kind != "service"
+        or template.load not in ("read", "write")
+    ):
+        return None
+    names = [n for n in LOAD_ESTIMATES[template.load] if ctx.has(n)]
+    return names + _byte_names(ctx, comp.estimates) if names else None
+
+
 def apply_sizing(
     comp: Component, option: TechOption | None, ctx: Ctx, floor: int = 0, floor_note: str = ""
 ) -> SizingResult:
     """Set instances, sizing, replication bound and availability on `comp` in place."""
+    own = _role_estimates(comp, ctx)
+    if own is not None:
+        comp.estimates = own
     result = size_component(comp, option, ctx, floor, floor_note)
     comp.instances = result.instances
     comp.sizing = result.sizing
@@ -201,19 +284,19 @@ def apply_sizing(
 
 def peak_load(comp: Component, ctx: Ctx) -> float:
     """The peak load (req/s or connections) that sizes `comp`; 0 when none."""
-    byte_names = set(_byte_names(ctx, comp.estimates))
-    return sum(ctx.value(n) for n in comp.estimates if n not in byte_names)
+    return role_load(comp, ctx).value
 
 
 def describe_load(comp: Component, ctx: Ctx) -> str:
-    """'read_qps_peak = 11,574/s' for prose."""
+    """'read_qps_peak = 11,574/s' for prose ('write_qps_peak × media_share = 1,389/s')."""
     load = peak_load(comp, ctx)
     names = [n for n in comp.estimates if n not in set(_byte_names(ctx, comp.estimates))]
     if not names:
         return "no request load"
     unit = " connections" if names == [CONNECTION_ESTIMATE] else "/s"
-    return (
-        f"{' + '.join(names)} = {fmt_num(load)}{unit}"
-        if unit != "/s"
-        else (f"{' + '.join(names)} = {fmt_rate(load)}")
-    )
+    shown = [f"{n} × peak_factor" if _is_average(ctx, n) else n for n in names]
+    label = " + ".join(shown)
+    _, share_name = load_share(role_of(comp, ctx), names, ctx.has, ctx.value)
+    if share_name is not None:
+        label = f"{label} × {share_name}" if len(shown) == 1 else f"({label}) × {share_name}"
+    return f"{label} = {fmt_num(load)}{unit}" if unit != "/s" else f"{label} = {fmt_rate(load)}"

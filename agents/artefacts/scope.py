@@ -120,6 +120,13 @@ class Scope(BaseModel):
         default_factory=list,
         description="Notes about the input, e.g. instructions to the model that were ignored.",
     )
+    preferences: list[str] = Field(
+        default_factory=list,
+        description="Canonical knowledge-base names of the technologies the user asked for "
+        "('use Postgres', front matter `technologies: [Kafka]`), e.g. ['PostgreSQL', "
+        "'Apache Kafka']; the architect uses them where their kind fits. Technologies the user "
+        "rejects ('instead of DynamoDB', 'no MongoDB') are not listed.",
+    )
 
     def estimate(self, name: str) -> Estimate | None:
         """The estimate called `name`, if present."""

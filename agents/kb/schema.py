@@ -66,7 +66,9 @@ class ComponentTemplate(BaseModel):
     responsibility: str = Field(description="What it does.")
     load: str = Field(
         default="write",
-        description="Which load sizes it: read, write, total, fanout, storage, stream, none.",
+        description="Which load sizes it: read, write, total, fanout, storage, stream, none; "
+        "media (the writes that carry media: write_qps_peak x media_share), notify (a "
+        "notification estimate when the scope has one, else the writes).",
     )
     links_from: list[str] = Field(
         default_factory=list, description="Roles (or kinds) that call this component."
@@ -177,6 +179,10 @@ class Prices(BaseModel):
     )
     egress_gb: float = Field(description="Internet egress, USD per GB.")
     cdn_egress_gb: float = Field(description="CDN egress, USD per GB.")
+    inter_region_gb: float = Field(
+        default=0.02,
+        description="Data transfer between regions (cross-region replication), USD per GB.",
+    )
     requests_per_million: dict[str, float] = Field(
         default_factory=dict, description="Per-request prices (managed services), per million."
     )

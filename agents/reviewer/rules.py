@@ -34,11 +34,13 @@ from .rules_traffic import (
     rate_limiting,
     unbounded_fanout,
 )
+from .rules_zones import zone_spread
 
 Rule = Callable[[ReviewContext], list[Finding]]
 
 RULES: dict[str, Rule] = {
     "no-spof": no_spof,
+    "zone-spread": zone_spread,
     "availability-composition": availability_composition,
     "durability": durability,
     "budget": budget,

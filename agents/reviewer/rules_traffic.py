@@ -11,11 +11,12 @@ from ..cost.load import (
     average_load,
     held_bytes,
     nodes_needed,
-    per_node_capacity,
     stored_bytes,
 )
 from ..cost.units import GB, fmt_bytes, fmt_num, fmt_pct, fmt_rate
 from .context import ReviewContext, listing
+from .hot_partitions import hot_partition
+from .role_load import role_peak, role_per_node
 
 # Typical latency of one synchronous hop, ms (network included), by component kind.
 HOP_MS: dict[str, float] = {
@@ -53,11 +54,22 @@ def headroom(ctx: ReviewContext) -> list[Finding]:
     findings = []
     for comp in ctx.arch.components:
         option = ctx.option(comp)
-        if comp.instances <= 0 or option is None:
+        if option is None:
             continue
         problems, fixes = [], []
-        load = ctx.peak(comp)
-        per_node = per_node_capacity(option, load)
+        hot = hot_partition(ctx, comp, option)
+        if hot is not None:
+            problems.append(hot.problem)
+            fixes.append(hot.fix)
+        if comp.instances <= 0:
+            if problems:
+                message = f"{comp.id} " + problems[0] + ": one viral key away from throttling."
+                findings.append(
+                    ctx.finding("headroom", comp.id, message, fixes[0].capitalize() + ".")
+                )
+            continue
+        load = role_peak(ctx, comp)
+        per_node = role_per_node(ctx, comp, option, load)
         if load.known and per_node > 0:
             util = load.value / (comp.instances * per_node)
             if util > UTILISATION:
@@ -127,7 +139,7 @@ def rate_limiting(ctx: ReviewContext) -> list[Finding]:
             continue
         tier = behind or [entry]
         capacity = sum(
-            c.instances * opt.per_node_ops
+            c.instances * role_per_node(ctx, c, opt)
             for c in tier
             if (opt := ctx.option(c)) is not None and c.instances > 0
         )
@@ -161,7 +173,7 @@ def _consumers(ctx: ReviewContext, queue: Component) -> list[Component]:
 
 
 def _queue_rate(ctx: ReviewContext, queue: Component) -> str:
-    load = ctx.peak(queue)
+    load = role_peak(ctx, queue)
     if load.known:
         return f"{fmt_rate(load.value)} at peak ({load.formula})"
     writes = ctx.scope.estimate("write_qps_peak")
@@ -196,12 +208,12 @@ def queue_backpressure(ctx: ReviewContext) -> list[Finding]:
             continue
         consumers = _consumers(ctx, queue)
         capacity = sum(
-            c.instances * opt.per_node_ops
+            c.instances * role_per_node(ctx, c, opt)
             for c in consumers
             if (opt := ctx.option(c)) is not None and c.instances > 0
         )
         burst = ""
-        peak, avg = ctx.peak(queue), average_load(queue, ctx.scope)
+        peak, avg = ctx.peak(queue), average_load(queue, ctx.scope)  # same share: ratio holds
         if peak.known and avg.known and avg.value > 0 and peak.value > avg.value:
             burst = (
                 f"; bursts reach {fmt_num(peak.value / avg.value)}× the "

@@ -24,6 +24,7 @@ from .requirements_list import (
     non_goals,
     open_questions,
 )
+from .preferences import multi_region_phrase, stated_preferences
 from .stated import gather_stated
 from .text import asks_forever, design_subject, find_injections, stated_non_goals, without_lines
 
@@ -61,6 +62,11 @@ def _summary(name: str, c: Classification, a: AssumptionSet, scope: Scope) -> st
         targets.append(f"budget {display.money(nfr.target)}/month")
     if targets:
         parts.append("targets: " + ", ".join(targets))
+    regions = a.get("regions")
+    if regions is not None and regions.value > 1:
+        parts.append(f"it runs active-active in {display.count(regions.value)} regions")
+    if scope.preferences:
+        parts.append("the requirements ask for " + ", ".join(scope.preferences))
     stated_count = sum(1 for x in a.items if x.provenance == "stated")
     parts.append(
         f"{stated_count} input{' was' if stated_count == 1 else 's were'} stated, the rest "
@@ -91,6 +97,25 @@ def _with_requested_capabilities(
     )
 
 
+def _add_multi_region(assumptions: AssumptionSet, text: str) -> None:
+    """"multi-region" without a number: two active regions, the smallest such deployment."""
+    if assumptions.get("regions") is not None:
+        return
+    phrase = multi_region_phrase(text)
+    if phrase is None:
+        return
+    assumptions.add(
+        "regions",
+        "regions served",
+        2.0,
+        "count",
+        "2",
+        "assumed",
+        f'the text asks for "{phrase}" without a number; two active regions is the smallest '
+        "multi-region deployment",
+    )
+
+
 def scope_requirements(req: Requirements, kb: KnowledgeBase) -> Scope:
     """Turn the requirements into a Scope: archetype, capabilities, FRs, NFRs as metrics,
     stated/assumed inputs and the capacity chain.
@@ -117,6 +142,8 @@ def scope_requirements(req: Requirements, kb: KnowledgeBase) -> Scope:
     stated = gather_stated(req, c.archetype, quantities)
     warnings.extend(stated.warnings)
     assumptions = build_assumptions(stated, c, forever=asks_forever(text))
+    _add_multi_region(assumptions, text)
+    preferences = stated_preferences(req.front_matter, text, kb, warnings)
     estimates = capacity_chain(assumptions, c.archetype.write_noun, c.archetype.read_noun)
     functional = functional_requirements(c.archetype, c.capabilities, kb, text)
     nfrs = non_functional_requirements(
@@ -136,6 +163,7 @@ def scope_requirements(req: Requirements, kb: KnowledgeBase) -> Scope:
         non_goals=non_goals(c.archetype, stated_non_goals(text)),
         open_questions=open_questions(c.archetype, assumptions, nfrs, stated),
         warnings=warnings,
+        preferences=preferences,
     )
     scope.summary = _summary(name, c, assumptions, scope)
     return scope

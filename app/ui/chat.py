@@ -46,7 +46,7 @@ def _body(data: SessionData, message: Message, index: int) -> None:
     elif kind == "warning":
         st.warning(escape_markdown(message.text))
     elif kind == "info":
-        st.markdown(escape_markdown(message.text))
+        notice(message.lines, message.text)
     elif kind == "progress":
         progress_record(message)
     elif kind == "questions" and message.questions is not None:
@@ -55,6 +55,14 @@ def _body(data: SessionData, message: Message, index: int) -> None:
         design_message(data, message)
     elif kind == "diff":
         diff_message(data, message)
+
+
+def notice(model_lines: list[str], text: str) -> None:
+    """What only a model can do (one box each), then a hint."""
+    for line in model_lines:
+        st.info(escape_markdown(line), icon=icons.MODEL)
+    if text:
+        st.caption(escape_markdown(text))
 
 
 def progress_record(message: Message) -> None:
@@ -110,6 +118,10 @@ def submit_answers(data: SessionData, qid: int) -> None:
     except DesignCrewError as exc:
         data.say("assistant", "error", text=f"That answer does not work: {exc.one_line()}")
         return
+    except Exception as exc:  # a bug: one line in the chat, never a traceback
+        text = f"Cannot use these answers: internal error: {type(exc).__name__}: {exc}"
+        data.say("assistant", "error", text=text)
+        return
     pending.answers, pending.edited, pending.answered = answers, edited, True
     pending.requirements = amended
     data.pending = Action("run", questions=qid)
@@ -148,4 +160,4 @@ def questions_view(data: SessionData, qid: int) -> None:
         )
 
 
-__all__ = ["design_summary", "render_message", "submit_answers"]
+__all__ = ["design_summary", "notice", "render_message", "submit_answers"]

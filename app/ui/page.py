@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import partial
+
 import streamlit as st
 
 from . import icons
 from .chat import render_message
 from .runner import perform
+from .sanitize import escape_markdown
 from .sidebar import designs_section, render_sidebar
 from .state import Action, session
 from .views import render_design
@@ -23,16 +28,35 @@ EXAMPLE_PROMPT = (
 )
 
 
+def _warm_up() -> None:
+    """Import what the first table needs while the user types (about 1 s saved on the first
+    design's progress and tables)."""
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
+
+
+threading.Thread(target=_warm_up, name="designcrew-warm-up", daemon=True).start()
+
+
+def _guarded(what: str, draw: Callable[[], None]) -> None:
+    """Draw a part of the page; a bug in it becomes one line, never a traceback."""
+    try:
+        draw()
+    except Exception as exc:
+        st.error(escape_markdown(f"{what}: internal error: {type(exc).__name__}: {exc}"))
+
+
 def main() -> None:
     """Draw the page once (Streamlit reruns it on every interaction)."""
     st.set_page_config(page_title="designcrew", page_icon=icons.LOGO, layout="wide")
+    st.set_option("client.showErrorDetails", "none")  # a bug that slips past _guarded: no trace
     data = session()
     ui, designs_slot = render_sidebar(data)
     st.title(f"{icons.LOGO} designcrew")
     if not data.messages:
         st.markdown(INTRO)
     for index, message in enumerate(data.messages):
-        render_message(data, message, index)
+        _guarded("Cannot show this message", partial(render_message, data, message, index))
     current = data.current
     placeholder = (
         "Ask for a change: make it cheaper, use Postgres instead of DynamoDB, add search, …"
@@ -45,7 +69,8 @@ def main() -> None:
         action = Action("change" if current is not None else "new", text=str(prompt))
     if action is not None:
         perform(data, action, ui)
-    if data.current is not None:
-        render_design(data.current)
+    shown = data.current
+    if shown is not None:
+        _guarded("Cannot show this design", partial(render_design, shown))
     with designs_slot:  # drawn last, so a design made in this run is listed
         designs_section(data)

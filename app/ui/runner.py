@@ -21,11 +21,16 @@ from agents.settings import Settings
 from agents.writer import render_markdown
 
 from . import icons
-from .chat import design_summary, questions_view
+from .chat import design_summary, diff_message, notice, questions_view
 from .sanitize import escape_markdown, redact
 from .sidebar import UiSettings, build_settings
 from .state import Action, DesignEntry, PendingQuestions, SessionData
 
+SHOWN_CHARS = 3000
+NOTHING_TO_CHANGE = (
+    "The offline kernel found no change it can make in that message. To design a different "
+    "system instead, press New design in the sidebar."
+)
 _ROLE_NAMES = {
     "scoper": "Scoper",
     "architect": "Architect",
@@ -87,7 +92,10 @@ def _read(action: Action) -> Requirements:
 def start_new(data: SessionData, action: Action, ui: UiSettings) -> None:
     """New requirements: show them, scope them, ask the open questions (or run at once)."""
     from_file = action.data is not None or action.source != "<chat>"
-    shown = f"{action.source}\n\n{action.text}".strip() if from_file else action.text
+    text = action.text
+    if len(text) > SHOWN_CHARS:  # the crew reads all of it; the chat shows the start
+        text = f"{text[:SHOWN_CHARS]}… ({len(text) - SHOWN_CHARS:,} more characters)"
+    shown = f"{action.source}\n\n{text}".strip() if from_file else text
     data.say("user", "text", text=shown, lines=[icons.FILE] if from_file else [])
     with st.chat_message("user", avatar=icons.USER):
         st.markdown((f"{icons.FILE} " if from_file else "") + escape_markdown(shown))
@@ -143,10 +151,8 @@ def change_request(data: SessionData, text: str, ui: UiSettings) -> None:
             )
             needs_model = [f"'{clause}' goes to the model" for clause in result.unhandled]
         if not result.understood and ui.offline:
-            for line in needs_model:
-                st.info(escape_markdown(line), icon=icons.MODEL)
-            message = " ".join(needs_model) or "There is nothing to change in that message."
-            data.say("assistant", "info", text=message)
+            message = data.say("assistant", "info", text=NOTHING_TO_CHANGE, lines=needs_model)
+            notice(message.lines, message.text)
             return
         for line in result.understood:
             st.markdown(f"{icons.UNDERSTOOD} {escape_markdown(line)}")
@@ -186,7 +192,7 @@ def design(
         except Exception as exc:
             seconds = time.perf_counter() - started
             label = f"Stopped after {seconds:.1f} s"
-            status.update(label=label, state="error", expanded=True)
+            status.update(label=escape_markdown(label), state="error", expanded=True)
             data.say("assistant", "progress", text=label, lines=board.lines, failed=True)
             _fail(data, ui, exc, "The run failed")
             return
@@ -213,10 +219,7 @@ def design(
         st.warning(escape_markdown(warning))
         data.say("assistant", "warning", text=warning)
     if parent is not None:
-        data.say("assistant", "diff", design=entry.number, previous=parent)
-        from .chat import diff_message
-
-        diff_message(data, data.messages[-1])
+        diff_message(data, data.say("assistant", "diff", design=entry.number, previous=parent))
 
 
 def perform(data: SessionData, action: Action, ui: UiSettings) -> None:

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from streamlit.delta_generator import DeltaGenerator
 
 from agents.llm import ModelConfig
+from agents.requirements import MAX_BYTES
 from agents.settings import MAX_REVISIONS_LIMIT, Settings, default_home
 
 from . import icons
@@ -25,6 +26,7 @@ from .state import Action, SessionData
 MODES = ("Offline (deterministic kernel)", "OpenAI-compatible model")
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 UPLOAD_TYPES = ["md", "markdown", "txt", "text"]
+MAX_UPLOAD_MB = MAX_BYTES // 1_000_000  # what agents.requirements accepts
 
 
 @dataclass
@@ -112,6 +114,7 @@ def _start_section(data: SessionData) -> None:
         "Requirement file (Markdown or text)",
         type=UPLOAD_TYPES,
         key=f"dc_upload_{data.uploads}",
+        max_upload_size=MAX_UPLOAD_MB,
         on_change=_start_upload,
         args=(data,),
     )

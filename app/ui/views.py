@@ -126,7 +126,15 @@ def capacity_view(scope: Scope) -> None:
         }
         for e in scope.estimates
     ]
-    st.dataframe(rows, hide_index=True)
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_config={
+            "estimate": st.column_config.TextColumn(width="medium"),
+            "formula": st.column_config.TextColumn(width="large"),
+            "inputs": st.column_config.TextColumn(width="large"),
+        },
+    )
     st.markdown("**Inputs** — stated by you or assumed (answer the open questions to change them)")
     st.dataframe(
         [
@@ -184,6 +192,11 @@ def components_view(arch: Architecture) -> None:
             for c in arch.components
         ],
         hide_index=True,
+        column_config={
+            "component": st.column_config.TextColumn(width="medium"),
+            "technology": st.column_config.TextColumn(width="medium"),
+            "sizing": st.column_config.TextColumn(width="large"),
+        },
     )
     st.caption(
         escape_markdown(

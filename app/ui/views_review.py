@@ -124,16 +124,19 @@ def cost_view(doc: DesignDoc) -> None:
                 st.markdown("- " + escape_markdown(line))
 
 
-def _finding_row(f: Finding) -> dict[str, Any]:
-    status = f.status if f.resolved_in is None else f"{f.status} in revision {f.resolved_in}"
-    return {
-        "id": f.id,
-        "status": status,
-        "rule": f.rule,
-        "component": f.component or "",
-        "finding": f.message,
-        "recommendation": f.recommendation,
-    }
+def finding_markdown(f: Finding) -> str:
+    """One finding as a Markdown list item: id, status, rule, component, what, fix."""
+    if f.status == "open":
+        status = ":red-badge[open]"
+    elif f.resolved_in is not None:
+        status = f":green-badge[resolved in revision {f.resolved_in}]"
+    else:
+        status = f":gray-badge[{escape_markdown(f.status)}]"
+    where = f" · {escape_markdown(f.component)}" if f.component else ""
+    return (
+        f"- **{escape_markdown(f.id)}** {status} {escape_markdown(f.rule)}{where}: "
+        f"{escape_markdown(f.message)}  \n  *Fix:* {escape_markdown(f.recommendation)}"
+    )
 
 
 def review_view(doc: DesignDoc) -> None:
@@ -155,7 +158,7 @@ def review_view(doc: DesignDoc) -> None:
         still_open = sum(1 for f in found if f.status == "open")
         label = f"{icons.SEVERITY[severity]} {len(found)} finding(s), {still_open} open"
         with st.expander(label, expanded=still_open > 0):
-            st.dataframe([_finding_row(f) for f in found], hide_index=True)
+            st.markdown("\n".join(finding_markdown(f) for f in found))
     st.markdown("**Review rounds and revisions**")
     changes = doc.architecture.changes
     for r in doc.reviews:
@@ -238,7 +241,7 @@ def diff_view(diff: DesignDiff, before_name: str, after_name: str) -> None:
             hide_index=True,
         )
     with st.expander("Markdown diff"):
-        st.code(diff.markdown_diff or "(no textual change)", language="diff")
+        st.code(diff.markdown_diff or "(no textual change)", language="diff", height=480)
 
 
 __all__ = ["cost_chart", "cost_rows", "cost_view", "diff_view", "review_view", "run_view"]
