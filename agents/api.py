@@ -90,11 +90,12 @@ def run_design(
             graph_input: Any = None
         else:
             graph_input = {"requirements": requirements.model_dump(mode="json")}
+        started: dict[str, int] = {}  # role -> revision of its running start event
         for mode, chunk in graph.stream(
             graph_input, config, stream_mode=["custom", "updates"], durability="sync"
         ):
             if on_event is not None:
-                _forward(mode, chunk, on_event)
+                _forward(mode, chunk, on_event, started)
         values = graph.get_state(config).values
     if "doc" not in values:
         raise RunNotFoundError(f"run '{run_id}' stopped before the writer; resume it")
@@ -103,16 +104,20 @@ def run_design(
     return doc
 
 
-def _forward(mode: str, chunk: Any, on_event: ProgressHandler) -> None:
+def _forward(
+    mode: str, chunk: Any, on_event: ProgressHandler, started: dict[str, int]
+) -> None:
     if mode == "custom" and isinstance(chunk, dict) and chunk.get("event") == "start":
-        on_event(ProgressEvent("start", chunk["role"], revision=chunk.get("revision", 0)))
+        revision = int(chunk.get("revision", 0))
+        started[chunk["role"]] = revision
+        on_event(ProgressEvent("start", chunk["role"], revision=revision))
     elif mode == "updates" and isinstance(chunk, dict):
         for role, update in chunk.items():
             runs = (update or {}).get("role_runs") if isinstance(update, dict) else None
             if not runs:
                 continue
             stats = RoleStats.model_validate(runs[-1])
-            revision = int((update.get("architecture") or {}).get("revision", 0))
+            revision = started.get(role, 0)
             on_event(ProgressEvent("finish", role, revision, stats.seconds, stats))
 
 

@@ -82,6 +82,19 @@ def compose(
     return Composition(value, a_region, a_shared, n, formula)
 
 
+def weakness(
+    figures: Sequence[tuple[Component, float]], regions: int
+) -> list[tuple[Component, float]]:
+    """(component, how much of the path's unavailability it explains), weakest first: a global
+    component's own 1 − A; a regional one's 1 − A times the chance the other regions are down
+    too, (1 − A_region)^(n−1)."""
+    n = max(1, regions)
+    a_region = math.prod(a for c, a in figures if n == 1 or not is_global(c))
+    others_down = (1 - a_region) ** (n - 1)
+    scored = [(c, (1 - a) if n == 1 or is_global(c) else (1 - a) * others_down) for c, a in figures]
+    return sorted(scored, key=lambda pair: -pair[1])
+
+
 @dataclass(frozen=True)
 class ReplicationMode:
     """How a store copies its data to the other regions, and what a region loss may lose."""

@@ -139,7 +139,7 @@ def bench_model(tmp: Path, count: int, jobs_list: list[int], latency: float) -> 
                 f"  --jobs {jobs:<3} {counts['done']} done, {counts['failed']} failed, "
                 f"{counts['incomplete']} incomplete; {calls} calls; wall {wall:6.1f} s "
                 f"(ideal (calls/jobs)×latency {ideal:6.1f} s); efficiency {ideal / wall:4.0%}; "
-                f"${summary['totals']['usd']:.4f}"
+                f"CPU {summary['cpu_s']:.1f} s; ${summary['totals']['usd']:.4f}"
             )
 
 

@@ -107,6 +107,11 @@ def make_scope(
         _assumption("seconds_per_day", SECONDS_PER_DAY, "seconds"),
         _assumption("cache_hot_fraction", 0.2, "ratio"),
     ]
+    if media_bytes:
+        assumptions += [
+            _assumption("media_bytes", media_bytes, "bytes"),
+            _assumption("media_share", media_share, "ratio"),
+        ]
     estimates: list[Estimate] = []
 
     def est(name: str, value: float, unit: str, formula: str, inputs: dict[str, float]) -> float:

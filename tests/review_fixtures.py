@@ -150,7 +150,7 @@ def good_design() -> Architecture:
             3,
             ["FR-1", "FR-2"],
             estimates=["read_qps_peak", "write_qps_peak"],
-            features=["autoscaling", "retries_with_backoff", "circuit_breaker"],
+            features=["autoscaling", "retries_with_backoff", "circuit_breaker", "multi_az"],
         ),
         _comp(
             "paste_cache",
@@ -179,6 +179,7 @@ def good_design() -> Architecture:
             estimates=["write_qps_peak", "metadata_storage_total"],
             features=[
                 "automatic_failover",
+                "multi_az",
                 "quorum",
                 "backups",
                 "point_in_time_recovery",
@@ -208,6 +209,7 @@ def good_design() -> Architecture:
             estimates=["read_qps_peak"],
             features=[
                 "dead_letter_queue",
+                "multi_az",
                 "backpressure",
                 "consumer_lag_alerts",
                 "encryption_at_rest",

@@ -14,6 +14,7 @@ from review_mutations import (
     add_followers,
     add_kv_store,
     add_session_cache,
+    add_uncached_kv,
     drop_features,
     set_fields,
     set_nfr,
@@ -24,6 +25,7 @@ from agents.artefacts import Link, Requirement
 
 CONTRACT_RULES = {
     "no-spof",
+    "zone-spread",
     "availability-composition",
     "durability",
     "budget",
@@ -80,6 +82,22 @@ FLAWS = [
         "paste_db",
         "blocker",
         ("no automatic failover", "3 nodes"),
+    ),
+    Flaw(
+        "replicas in one zone",
+        "zone-spread",
+        lambda s, a: drop_features(a, "paste_db", "multi_az"),
+        "paste_db",
+        "major",
+        ("paste_db runs 3 nodes (primary + 2 replicas)", "every Paste record", "3 availability"),
+    ),
+    Flaw(
+        "stateless tier in one zone",
+        "zone-spread",
+        lambda s, a: drop_features(a, "api", "multi_az"),
+        None,
+        "minor",
+        ("stateless tiers api (3 nodes)", "topology spread constraints"),
     ),
     Flaw(
         "composed below a strict SLO",
@@ -141,6 +159,14 @@ FLAWS = [
         "api",
         "major",
         ("3,828/s", "2 × 2,000/s", "96% utilisation > 70%", "= 3 instances"),
+    ),
+    Flaw(
+        "hot partition with no cache in front",
+        "headroom",
+        lambda s, a: add_uncached_kv(s, a),
+        "profile_kv",
+        "major",
+        ("no cache in front", "hottest key draws", "3 replica(s) × 10,000/s", "suffixed copies"),
     ),
     Flaw(
         "full disks",
@@ -324,6 +350,8 @@ FLAWS = [
 
 
 SILENT = [
+    ("zone-spread", set_fields("paste_db", instances=0, managed=True)),
+    ("zone-spread", lambda s, a: drop_features(a, "counter", "multi_az")),  # not critical
     # composed 99.97998% against 99.98%: 0.1% over the error budget is rounding, not a flaw
     ("availability-composition", lambda s, a: set_nfr(s, "availability", 99.98)),
     ("hot-keys", add_session_cache),

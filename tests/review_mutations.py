@@ -160,3 +160,28 @@ def add_session_cache(_: Scope, arch: Architecture) -> None:
         )
     )
     arch.links.append(Link(source="api", target="session_cache", label="GET session"))
+
+
+def add_uncached_kv(scope: Scope, arch: Architecture, *features: str) -> None:
+    """A Cassandra store the counter worker reads directly (no cache in front), under a read
+    peak of 1M/s so the hottest key's partition runs hot."""
+    read_peak = scope.estimate("read_qps_peak")
+    assert read_peak is not None
+    read_peak.value = 1_000_000
+    arch.components.append(
+        Component(
+            id="profile_kv",
+            name="profiles",
+            kind="kv_store",
+            technology="Cassandra",
+            instances=3,
+            sizing="t",
+            stateful=True,
+            replication=3,
+            serves=["FR-2"],
+            estimates=["read_qps_peak"],
+            responsibility="r",
+            features=["backups", "encryption_at_rest", "multi_az", *features],
+        )
+    )
+    arch.links.append(Link(source="counter", target="profile_kv", label="GET profile"))

@@ -97,6 +97,7 @@ def test_every_contract_rule_has_a_fixer() -> None:
     rules = {
         "no-spof",
         "availability-composition",
+        "zone-spread",
         "durability",
         "budget",
         "headroom",

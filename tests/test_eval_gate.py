@@ -18,10 +18,11 @@ from evals.runner import EvalOptions, run_eval
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "evals" / "cases"
 
-# Figures of 2026-11-26 (17 cases): mean score 95.9; every structural check 100%;
-# scope_features 94%; review_closed 41%; reviewer recall 91% (132 of 145).
-MIN_MEAN_SCORE = 93.0
-MIN_RECALL = 0.85
+# Figures of 2026-11-26 (17 cases): mean score 98.2; every structural check 100%;
+# scope_features 94%; review_closed 71%; reviewer recall 98% (142 of 145): single_az 7/7
+# (zone-spread), no_cache 5/8 (per-partition headroom of uncached stores).
+MIN_MEAN_SCORE = 96.0
+MIN_RECALL = 0.93
 MIN_PASS_RATE: dict[str, float] = {
     # invariants of a well-formed document: any failure is a bug
     "sections_present": 1.0,
@@ -35,7 +36,7 @@ MIN_PASS_RATE: dict[str, float] = {
     "expected_coverage": 0.88,
     "scope_features": 0.82,
     # designs whose review loop ends approved with no open blocker
-    "review_closed": 0.35,
+    "review_closed": 0.6,
 }
 # Recall per flaw type that the reviewer catches today and must keep catching.
 MIN_FLAW_RECALL: dict[str, float] = {
@@ -47,6 +48,10 @@ MIN_FLAW_RECALL: dict[str, float] = {
     "no_idempotency": 0.8,
     "no_backups": 0.9,
     "unserved_requirement": 0.9,
+    "single_az": 0.85,
+    "no_cache": 0.5,
+    "no_stampede_protection": 0.9,
+    "no_fencing": 0.85,
 }
 
 

@@ -24,10 +24,10 @@ CONTRACT_KINDS = {
     "scheduler", "geo_index", "external",
 }  # fmt: skip
 CONTRACT_RULES = {
-    "no-spof", "availability-composition", "durability", "budget", "headroom", "hot-keys",
-    "retry-idempotency", "queue-dlq", "queue-backpressure", "rate-limiting", "slo-alerting",
-    "cache-invalidation", "thundering-herd", "unbounded-fanout", "split-brain", "check-then-act",
-    "clock-ordering", "latency-budget", "encryption", "unserved-requirement",
+    "no-spof", "zone-spread", "availability-composition", "durability", "budget", "headroom",
+    "hot-keys", "retry-idempotency", "queue-dlq", "queue-backpressure", "rate-limiting",
+    "slo-alerting", "cache-invalidation", "thundering-herd", "unbounded-fanout", "split-brain",
+    "check-then-act", "clock-ordering", "latency-budget", "encryption", "unserved-requirement",
 }  # fmt: skip
 CONTRACT_FEATURES = {
     "automatic_failover", "multi_az", "backups", "point_in_time_recovery", "dead_letter_queue",
@@ -55,7 +55,7 @@ PLACEHOLDERS = {
     "reads_per_write", "object_bytes", "metadata_bytes", "retention_days", "peak_factor",
     "cache_hot_fraction",
 }  # fmt: skip
-LOADS = {"read", "write", "total", "fanout", "storage", "stream", "none"}
+LOADS = {"read", "write", "total", "fanout", "storage", "stream", "none", "media", "notify"}
 CARDINALITIES = {"one_to_one", "one_to_many", "many_to_many"}
 
 

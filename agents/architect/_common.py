@@ -208,7 +208,7 @@ class Ctx:
     def regions(self) -> int:
         """Active regions the requirements ask for (1 unless stated or 'multi-region')."""
         value = self.scope.value("regions", 1.0)
-        return max(1, min(MAX_REGIONS, int(round(value))))
+        return max(1, min(MAX_REGIONS, round(value)))
 
     @property
     def preferred(self) -> list[tuple[str, TechOption]]:

@@ -159,7 +159,11 @@ def stated_preference(options: list[TechOption], ctx: Ctx) -> TechOption | None:
         found = ctx.kb.find_technology(name)
         if found is not None and found[1].name in by_name:
             return by_name[found[1].name]
-    texts = [*(r.text for r in ctx.scope.functional), *(r.text for r in ctx.scope.non_functional)]
+    texts = [
+        ctx.scope.summary,
+        *(r.text for r in ctx.scope.functional),
+        *(r.text for r in ctx.scope.non_functional),
+    ]
     for name in preferences_in_text("\n".join(texts), ctx.kb):
         if name in by_name:
             return by_name[name]

@@ -1,19 +1,22 @@
 """The availability-composition fixer: raise the composed availability of the critical path
-with failover and better SLAs first, then by taking non-essential hops off the path, and only
-then by self-running managed stateless tiers on redundant nodes."""
+with failover and better SLAs first, then by taking non-essential hops off the path, then by
+self-running managed stateless tiers on redundant nodes, and, for a 99.99%+ SLO that one region
+still cannot meet, by going to two active regions behind global DNS steering."""
 
 from __future__ import annotations
 
-import math
-
 from ..artefacts import Component, Finding
+from ..cost_analyst import estimate_cost
 from ..kb import TechOption
+from ..regions import MULTI_REGION_SLO_PCT, STEERING_FEATURE, compose, is_steering, weakness
 from ._common import ENTRY_KINDS, NODE_AVAILABILITY, fmt_pct, fmt_percent
 from ._revision import Revision, redundant, switch_option
+from .multi_region import make_multi_region
 from .sizing import availability, serverless
 
 MAX_AVAILABILITY_STEPS = 8
 MIN_AVAILABILITY_GAIN = 1e-6  # below this, one more node is not worth its cost
+LAST_RESORT_REGIONS = 2
 
 
 def critical_path(rev: Revision) -> list[Component]:
@@ -38,18 +41,35 @@ def _avail(rev: Revision, comp: Component) -> float:
     return availability(comp, rev.option(comp))
 
 
+def _pinned(rev: Revision, comp: Component) -> bool:
+    """The requirements asked for this technology: a revision does not swap it."""
+    return comp.technology in rev.ctx.scope.preferences
+
+
+def composed(rev: Revision) -> float:
+    """Availability of the critical path over the design's active regions."""
+    figures = [(c, _avail(rev, c)) for c in critical_path(rev)]
+    return compose(figures, rev.arch.regions, lambda a: f"{a:.6f}").value
+
+
 def _better_sla(rev: Revision, comp: Component) -> TechOption | None:
+    if _pinned(rev, comp):
+        return None
     current = rev.option(comp)
     base = current.sla_pct if current and current.sla_pct else 0.0
     kind = rev.kb.kinds.get(comp.kind)
-    options = [o for o in (kind.options if kind else []) if o.managed and (o.sla_pct or 0) > base]
+    options = [
+        o
+        for o in (kind.options if kind else [])
+        if o.managed and (o.sla_pct or 0) > base and STEERING_FEATURE not in o.features
+    ]
     return max(options, key=lambda o: (o.sla_pct or 0, o.scores.get("cost", 0)), default=None)
 
 
 def _self_run(rev: Revision, comp: Component) -> TechOption | None:
     """For a stateless managed tier: a self-run option whose redundant nodes beat the SLA."""
     kind = rev.kb.kinds.get(comp.kind)
-    if comp.stateful or kind is None:
+    if comp.stateful or kind is None or _pinned(rev, comp):
         return None
     nodes = max(2, rev.ctx.redundancy)
     reached = 1 - (1 - NODE_AVAILABILITY) ** nodes
@@ -99,41 +119,71 @@ def _improve(rev: Revision, comp: Component, finding: Finding, self_run: bool) -
 
 def fix_availability_composition(rev: Revision, finding: Finding) -> str | None:
     target = rev.ctx.availability_pct / 100
-    path = critical_path(rev)
-    if not path:
+    if not critical_path(rev):
         return None
-    start = math.prod(_avail(rev, c) for c in path)
+    start = composed(rev)
     stuck: set[str] = set()
     parts: list[str] = []
 
-    def composed() -> float:
-        return math.prod(_avail(rev, c) for c in critical_path(rev))
-
     # cheapest first: failover and better SLAs, then fewer hops, self-run tiers last
     for self_run in (False, True):
-        if self_run and composed() < target:
+        if self_run and composed(rev) < target:
             parts += _off_critical_path(rev)
         stuck.clear()
         for _ in range(MAX_AVAILABILITY_STEPS):
-            if composed() >= target:
+            if composed(rev) >= target:
                 break
-            candidates = [c for c in critical_path(rev) if c.id not in stuck]
+            # the weakest link explains most of the downtime; DNS steering has nothing to raise
+            figures = [(c, _avail(rev, c)) for c in critical_path(rev)]
+            candidates = [
+                c
+                for c, _ in weakness(figures, rev.arch.regions)
+                if c.id not in stuck and not is_steering(c)
+            ]
             if not candidates:
                 break
-            weakest = min(candidates, key=lambda c: _avail(rev, c))
+            weakest = candidates[0]
             step = _improve(rev, weakest, finding, self_run)
             if step is None:
                 stuck.add(weakest.id)
             else:
                 parts.append(step)
+    if composed(rev) < target:
+        parts += _go_multi_region(rev, target)
     if not parts:
         return None
-    path = critical_path(rev)
-    end = math.prod(_avail(rev, c) for c in path)
+    end = composed(rev)
     return (
         f"critical path {fmt_pct(start, 4)} → {fmt_pct(end, 4)} (target {fmt_pct(target)}): "
         + "; ".join(parts)
     )
+
+
+def _go_multi_region(rev: Revision, target: float) -> list[str]:
+    """Last resort for a 99.99%+ SLO: two active regions put the region's path in parallel,
+    1 − (1 − A_region)², at about twice the compute and storage bill. A stated budget the
+    re-priced design would break wins: the SLO and the budget then conflict, and the open
+    finding says so rather than the revision breaking the budget."""
+    if rev.arch.regions > 1 or target * 100 < MULTI_REGION_SLO_PCT - 1e-9:
+        return []
+    scope = rev.ctx.scope
+    trial = rev.arch.model_copy(deep=True)
+    if not make_multi_region(trial, rev.ctx, rev.kb, LAST_RESORT_REGIONS):
+        return []
+    before = estimate_cost(rev.arch, scope, rev.kb).total_monthly_usd
+    after = estimate_cost(trial, scope, rev.kb).total_monthly_usd
+    budget = rev.ctx.budget_usd
+    if budget is not None and after > budget:
+        return []
+    one = composed(rev)
+    parts = make_multi_region(rev.arch, rev.ctx, rev.kb, LAST_RESORT_REGIONS)
+    two = composed(rev)
+    return [
+        f"last resort, one region tops out at {fmt_pct(one, 5)}: "
+        + "; ".join(parts)
+        + f"; 1 − (1 − {fmt_pct(one, 5)})² = {fmt_pct(two, 6)}, for about ${before:,.0f} → "
+        f"${after:,.0f}/month (every region runs and stores everything)"
+    ]
 
 
 def _off_critical_path(rev: Revision) -> list[str]:

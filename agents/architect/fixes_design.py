@@ -43,8 +43,8 @@ def _cost_by_component(rev: Revision) -> dict[str, float]:
 def _cheaper_option(rev: Revision, comp: Component) -> TechOption | None:
     decision = next((d for d in rev.arch.decisions if d.component == comp.id), None)
     current = rev.option(comp)
-    if decision is None or current is None:
-        return None
+    if decision is None or current is None or comp.technology in rev.ctx.scope.preferences:
+        return None  # a technology the requirements ask for is not traded for a cheaper one
     chosen = next((o for o in decision.options if o.name == decision.chosen), None)
     floor = (chosen.weighted if chosen else 0.0) - BUDGET_SWITCH_TOLERANCE
     cheaper = [

@@ -172,13 +172,20 @@ def region_deep_dive(arch: Architecture, ctx: Ctx) -> DeepDive:
         for c in stores
     )
     entry = ", ".join(c.id for c in regional_entries(arch))
+    coordination = [c.id for c in arch.components if c.kind == "coordination"]
+    disjoint = (
+        f"Coordination ({', '.join(coordination)}) runs per region over disjoint id ranges (the "
+        "region number in the high bits), so two regions never hand out the same id. "
+        if coordination
+        else ""
+    )
     return DeepDive(
         id="multi_region",
         title=f"Running active-active in {n} regions",
         problem=(
             f"Each region must carry the full peak ({fmt_rate(ctx.read_peak)} reads, "
             f"{fmt_rate(ctx.write_peak)} writes) while another is down, and every write "
-            f"({fmt_bytes(rate)}/s on average) must reach {n - 1} other region(s); the "
+            f"({fmt_bytes(rate)}/s on average) must reach {_other_regions(n)}; the "
             f"{fmt_percent(ctx.availability_pct)}% target allows {budget_min:,.1f} min of "
             "downtime a month, less than one regional outage lasts."
         ),
@@ -186,6 +193,7 @@ def region_deep_dive(arch: Architecture, ctx: Ctx) -> DeepDive:
             f"{steer.id if steer else 'DNS'} answers with the nearest healthy region and "
             f"health-checks each region's {entry} every {HEALTH_CHECK_INTERVAL_S} s. "
             + (f"Stores replicate: {modes}. " if modes else "")
+            + disjoint
             + "Caches, queues and workers stay regional: caches warm locally, each region "
             "drains its own queues."
         ),
@@ -217,6 +225,10 @@ def region_deep_dive(arch: Architecture, ctx: Ctx) -> DeepDive:
         ],
         components=[c.id for c in ([steer] if steer else []) + stores][:4],
     )
+
+
+def _other_regions(n: int) -> str:
+    return "the other region" if n == 2 else f"the {n - 1} other regions"
 
 
 def _add_deep_dive(arch: Architecture, ctx: Ctx) -> None:
@@ -266,14 +278,18 @@ def region_failure_mode(arch: Architecture) -> FailureMode | None:
     stores = replicated_stores(arch)
     modes = [(c, replication_mode(c)) for c in stores]
     safe = all(m.rpo_s == 0 for _, m in modes)
-    survivors = arch.regions - 1
+    survivors = (
+        "the surviving region serves"
+        if arch.regions == 2
+        else f"the surviving {arch.regions - 1} regions serve"
+    )
     if steer is not None:
         effect = (
             f"{steer.id} health checks on that region's {entry.id} fail after "
             f"{HEALTH_CHECK_FAILURES} × {HEALTH_CHECK_INTERVAL_S} s and cached DNS answers expire "
             f"within the {DNS_TTL_S} s TTL: ~{FAILOVER_S} s of errors for that region's users, "
-            f"then the surviving {survivors} region(s) serve everyone; each is sized for the "
-            "full peak, and its caches warm up over minutes"
+            f"then {survivors} everyone; each region is sized for the full peak, and caches "
+            "warm up over minutes"
         )
         mitigation = "latency-based DNS with health checks; every tier sized per region"
     else:

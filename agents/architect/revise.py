@@ -16,6 +16,7 @@ from ._common import ENTRY_KINDS, SINGLE_PRIMARY_KINDS, UTILISATION, Ctx, ceil_d
 from ._revision import Fixer, Revision, features_text, redundant
 from .draft import refresh_derived
 from .fixes_availability import fix_availability_composition
+from .fixes_capacity import combine, fix_hot_partition
 from .fixes_design import (
     fix_budget,
     fix_latency_budget,
@@ -231,7 +232,7 @@ FIXES: dict[str, Fixer] = {
     "availability-composition": fix_availability_composition,
     "durability": fix_durability,
     "budget": fix_budget,
-    "headroom": fix_headroom,
+    "headroom": combine(fix_hot_partition, fix_headroom),
     "hot-keys": fix_hot_keys,
     "retry-idempotency": fix_retry_idempotency,
     "queue-dlq": _feature_fixer(

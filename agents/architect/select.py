@@ -76,7 +76,7 @@ def read_write_frs(ctx: Ctx) -> tuple[list[str], list[str]]:
     return reads, writes
 
 
-def preferred_store_kind(kind: str, ctx: Ctx) -> tuple[str, str] | None:
+def preferred_store_kind(kind: str, ctx: Ctx, load: str = "write") -> tuple[str, str] | None:
     """(kind, reason) when the requirements ask for a primary-store technology: a store of
     that technology's kind keeps it, any other primary store moves to the first one asked for."""
     asked = [(k, opt) for k, opt in ctx.preferred if k in PRIMARY_STORE_KINDS]
@@ -86,7 +86,7 @@ def preferred_store_kind(kind: str, ctx: Ctx) -> tuple[str, str] | None:
     why = f"the requirements ask for {option.name}"
     if chosen == "sql_db" and not ctx.transactional:
         limit = option.per_node_ops * UTILISATION
-        if ctx.write_peak > limit:
+        if ctx.write_peak > limit and load in ("write", "total", "fanout"):
             why += (
                 f" (write_qps_peak {fmt_rate(ctx.write_peak)} is above one primary's "
                 f"{fmt_rate(limit)}: partition it by key, e.g. Citus or application sharding)"
@@ -96,15 +96,29 @@ def preferred_store_kind(kind: str, ctx: Ctx) -> tuple[str, str] | None:
     return chosen, why
 
 
-def choose_store_kind(kind: str, ctx: Ctx, load: str = "write") -> tuple[str, str]:
+def main_store_role(ctx: Ctx) -> str | None:
+    """Role id of the archetype's main store of record: the primary-store template of its
+    first entity's kind, else its first primary-store template."""
+    if ctx.archetype is None:
+        return None
+    stores = [t for t in ctx.archetype.components if t.kind in PRIMARY_STORE_KINDS]
+    first = ctx.archetype.entities[0].store_kind if ctx.archetype.entities else None
+    main = next((t for t in stores if t.kind == first), stores[0] if stores else None)
+    return main.role if main else None
+
+
+def choose_store_kind(
+    kind: str, ctx: Ctx, load: str = "write", main: bool = True
+) -> tuple[str, str]:
     """Re-check a primary store's kind against the numbers: (kind, reason or '').
 
-    A technology the requirements ask for decides first; otherwise only write load and volume
-    push a store off SQL: reads scale with replicas."""
+    A technology the requirements ask for decides first: the `main` store moves to its kind,
+    a store already of that kind keeps it. Otherwise only write load and volume push a store
+    off SQL: reads scale with replicas."""
     if kind not in PRIMARY_STORE_KINDS or "sql_db" not in ctx.kb.kinds:
         return kind, ""
-    preferred = preferred_store_kind(kind, ctx)
-    if preferred is not None:
+    preferred = preferred_store_kind(kind, ctx, load)
+    if preferred is not None and (main or preferred[0] == kind):
         return preferred
     sql = max(ctx.kb.kind("sql_db").options, key=lambda o: o.per_node_ops)
     write_limit = sql.per_node_ops * UTILISATION
@@ -159,12 +173,14 @@ def plan_components(ctx: Ctx) -> tuple[list[Plan], dict[str, str]]:
     plans: list[Plan] = []
     remap: dict[str, str] = {}
     by_role: dict[str, Plan] = {}
+    main_role = main_store_role(ctx)
     for origin, t in templates(ctx):
         if t.role in by_role:  # the same role from two origins serves both
             if origin not in by_role[t.role].origins:
                 by_role[t.role].origins.append(origin)
             continue
-        kind, reason = choose_store_kind(t.kind, ctx, t.load)
+        main = origin == ctx.archetype_key and t.role == main_role
+        kind, reason = choose_store_kind(t.kind, ctx, t.load, main=main)
         if kind != t.kind:
             remap[t.kind] = kind
         plan = _add(
@@ -394,7 +410,7 @@ def _add_entity_stores(ctx: Ctx, plans: list[Plan], remap: dict[str, str]) -> No
         kind = store_kind_of(ent.store_kind, plans, remap)
         if _first(plans, kind) is None and kind in ctx.kb.kinds:
             if kind in PRIMARY_STORE_KINDS:
-                kind2, reason = choose_store_kind(kind, ctx)
+                kind2, reason = choose_store_kind(kind, ctx, main=False)
                 if kind2 != kind:
                     remap[kind] = kind2
                     kind = kind2

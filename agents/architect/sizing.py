@@ -1,7 +1,7 @@
 """Instance counts from the peak load, storage and availability target (contract formula).
 
-instances = max(ceil(peak_load / (per_node_ops * 0.7)),
-                ceil(storage_total * replication / per_node_storage),   # storage-bound stores
+instances = max(ceil(peak_load / (per_node_ops * 0.7)),      # the role's per-node work
+                ceil(stored * replication / (per_node_storage * 0.7)),  # storage-bound
                 redundancy_min)                                         # 1 / 2 / 3 by target
 Each component records the formula with its numbers in `sizing`, and the estimate names that
 sized it in `estimates`, so the sizing can be recomputed after a revision.
@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from ..artefacts import Component
 from ..kb import ComponentTemplate, TechOption
-from ..kb.roles import dedicated_estimates, load_share, role_capacity, role_template
+from ..kb.roles import (
+    cached_record_share,
+    dedicated_estimates,
+    load_share,
+    role_capacity,
+    role_template,
+)
 from ._common import (
     ENTRY_KINDS,
     NODE_AVAILABILITY,
@@ -67,7 +73,9 @@ def storage_estimates(
     if kind == "object_store":
         names = ["storage_total"] if holds_main_data and ctx.has("storage_total") else []
         media = [n for n in ("media_storage_total", "media_storage_per_day") if ctx.has(n)]
-        return names + media[:1] if holds_media else names
+        # the uploads that carry media, when the scope estimates them, bill the store's PUTs
+        uploads = [n for n in dedicated_estimates("media", _rate_names(ctx)) or [] if "media" in n]
+        return names + media[:1] + uploads if holds_media else names
     if kind in STORE_KINDS and holds_main_data and ctx.has("storage_total"):
         return ["storage_total"]
     return []
@@ -198,13 +206,15 @@ def size_component(
     per_node_gb = option.per_node_storage_gb if option else None
     if byte_names and per_node_gb:
         stored = sum(ctx.value(n) for n in byte_names)
-        need = ceil_div(stored * comp.replication, per_node_gb * 1e9)
-        terms.append(
-            (
-                need,
-                f"⌈{fmt_bytes(stored)} × {comp.replication} ÷ {fmt_num(per_node_gb)} GB⌉ = {need}",
-            )
-        )
+        share = cache_share(comp, ctx)
+        shown = fmt_bytes(stored)
+        if share < 1:  # a record cache of blob metadata: the blobs are in the object store
+            shown = f"{shown} × {share:.2g} metadata share"
+            stored *= share
+        # disks and memory, like CPUs, stay at most 70% full (the reviewer's headroom)
+        need = ceil_div(stored * comp.replication, per_node_gb * 1e9 * UTILISATION)
+        disk = f"({fmt_num(per_node_gb)} GB × {UTILISATION})"
+        terms.append((need, f"⌈{shown} × {comp.replication} ÷ {disk}⌉ = {need}"))
     if (
         comp.kind in ENTRY_KINDS
         and option is not None
@@ -227,6 +237,14 @@ def size_component(
     )
     utilisation = load_value / (instances * per_node_ops) if load_value and per_node_ops else 0.0
     return SizingResult(instances, sizing, round(utilisation, 3))
+
+
+def cache_share(comp: Component, ctx: Ctx) -> float:
+    """Share of cache_memory a cache holds: only the records' metadata when the objects are
+    blobs kept in an object store (object_bytes >= 100 KB), else all of it."""
+    if comp.kind != "cache" or "cache_memory" not in comp.estimates:
+        return 1.0
+    return cached_record_share(ctx.value("object_bytes"), ctx.value("metadata_bytes"))
 
 
 def _byte_names(ctx: Ctx, names: list[str]) -> list[str]:

@@ -36,14 +36,24 @@ def _notes(bom: PricedDesign, kb: KnowledgeBase, total: float, budget: float | N
         f"Prices from {prices.source}, dated {prices.version}, on-demand unless a component "
         f"has reserved instances ({prices.reserved_discount:.0%} off); "
         f"{prices.hours_per_month:g} h/month.",
-        "Not included: traffic between zones and regions, backups' own storage, support plans, "
-        "taxes, and the team's time to run self-managed components.",
+        "Not included: traffic between zones"
+        + (" and regions" if bom.regions <= 1 else "")
+        + ", backups' own storage, support plans, taxes, and the team's time to run "
+        "self-managed components.",
         "Egress is billed on the average rate (peak ÷ peak_factor when only the peak is "
         "estimated); ingress is free on most providers.",
     ]
     if any(i.category == "storage" and "tiered" in i.item for i in bom.items):
         notes.append(
             "Tiered data older than 30 days is billed once: object storage keeps its own copies."
+        )
+    if bom.regions > 1:
+        notes.append(
+            f"{bom.regions} active regions: every regional component's nodes, storage and "
+            "memory are billed once per region (each region is sized for the full peak), "
+            "writes to replicated stores are applied in every region, and the data written "
+            "crosses regions at the inter-region transfer price; the CDN, DNS and third-party "
+            "services are billed once."
         )
     notes.extend(bom.notes)
     if budget is not None and total > budget:

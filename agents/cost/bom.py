@@ -4,6 +4,8 @@ compute  = instances x hours_per_month x instance_hour[class] (x (1 - reserved_d
 requests = average req/s x seconds_per_month / 1e6 x requests_per_million[key]
 storage  = stored bytes x billed copies / 1e9 x storage_gb_month[class]
 egress   = average egress bytes/s x seconds_per_month / 1e9 x (cdn_)egress_gb
+With several regions, regional components' compute, storage and memory are billed once per
+region, replicated writes once per region, plus DNS queries and replication transfer (regions.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,15 @@ from .load import (
     stored_bytes,
 )
 from .prices import READ_SUFFIXES, request_keys, storage_key, storage_price
+from .regions import (
+    copies_per_region,
+    is_steering,
+    priced,
+    replicated_writes,
+    replication_transfer_item,
+    steering_item,
+    times_regions,
+)
 from .units import GB, fmt_bytes, fmt_num, fmt_price, fmt_rate, fmt_usd
 
 Category = Literal["compute", "storage", "egress", "managed", "other"]
@@ -45,6 +56,7 @@ class StorageLine:
     tiered: bool
     billed_bytes: float  # volume held after year 1 (<= stored.value)
     held_days: float  # days of data that volume represents (0 when retention is unknown)
+    regions: int = 1  # regions holding a copy of it
 
 
 @dataclass
@@ -58,6 +70,7 @@ class PricedDesign:
     storage: list[StorageLine] = field(default_factory=list)
     egress_gb: float = 0.0
     via_cdn: bool = False
+    regions: int = 1  # active regions; regional components are billed once per region
 
 
 def billed_copies(component: Component, storage_class: str) -> int:
@@ -70,25 +83,7 @@ def billed_copies(component: Component, storage_class: str) -> int:
     return max(1, component.replication)
 
 
-def _item(
-    component: str,
-    item: str,
-    category: Category,
-    quantity: float,
-    unit: str,
-    unit_price: float,
-    formula: str,
-) -> CostItem:
-    return CostItem(
-        component=component,
-        item=item,
-        category=category,
-        quantity=round(quantity, 4),
-        unit=unit,
-        unit_price_usd=round(unit_price, 6),
-        monthly_usd=round(quantity * unit_price, 2),
-        formula=formula,
-    )
+_item = priced
 
 
 def _compute_item(
@@ -103,7 +98,9 @@ def _compute_item(
     hours = prices.hours_per_month
     units = comp.instances if comp.instances > 0 else 1  # a managed unit (e.g. one ALB)
     what = f"{units} instances" if comp.instances > 0 else "1 managed unit"
-    formula = f"{what} × {fmt_num(hours)} h/month × {fmt_price(hourly)}/h"
+    regions = copies_per_region(comp, bom.regions)
+    what += " per region" if regions > 1 else ""
+    formula = f"{what}{times_regions(regions)} × {fmt_num(hours)} h/month × {fmt_price(hourly)}/h"
     unit_price = hourly
     if "reserved_instances" in comp.features:
         unit_price = hourly * (1 - prices.reserved_discount)
@@ -112,7 +109,15 @@ def _compute_item(
     if comp.kind == "cache" and scope.estimate("cache_memory") is not None:
         label += f", hot set {fmt_bytes(scope.value('cache_memory'))}"
     bom.items.append(
-        _item(comp.id, label, "compute", units * hours, "instance-hours", unit_price, formula)
+        _item(
+            comp.id,
+            label,
+            "compute",
+            units * regions * hours,
+            "instance-hours",
+            unit_price,
+            formula,
+        )
     )
 
 
@@ -152,11 +157,15 @@ def _request_items(
             bom.notes.append(f"{comp.id}: no request rate to bill '{key}' against; not priced.")
             continue
         per_op = QUEUE_REQUESTS_PER_MESSAGE if comp.kind == "queue" and part == "all" else 1
-        millions = load.value * per_op * seconds / 1e6
+        # reads are served where they land; a replicated store applies each write everywhere
+        applied = replicated_writes(comp, bom.regions) if part == "write" else 1
+        millions = load.value * per_op * applied * seconds / 1e6
         price = prices.requests_per_million[key]
         per_op_text = ""
         if per_op > 1:
             per_op_text = f" × {per_op} requests per message (send, receive, delete)"
+        if applied > 1:
+            per_op_text += f" × {applied} regions (each region applies every write)"
         formula = (
             f"({load.formula}) = {fmt_rate(load.value)} avg{per_op_text} × {fmt_num(seconds)} "
             f"s/month ÷ 1e6 × {fmt_price(price)}/M ({key})"
@@ -199,16 +208,20 @@ def _storage_items(
         return
     key, price = found
     copies = billed_copies(comp, key)
+    regions = copies_per_region(comp, bom.regions)
     days, held = _held_days(scope)
     billed = stored.value * (held / days) if days else stored.value
     cold = storage_price(prices, "object_ia")
     features = set(comp.features) | set(option.features)
     tiered = bool("storage_tiering" in features and held > HOT_DAYS and cold)
-    bom.storage.append(StorageLine(comp.id, stored, key, price, copies, tiered, billed, held))
+    bom.storage.append(
+        StorageLine(comp.id, stored, key, price, copies, tiered, billed, held, regions)
+    )
     hot_share = HOT_DAYS / held if tiered else 1.0
     copies_text = f" × {copies} cop{'y' if copies == 1 else 'ies'}"
     if copies == 1 and comp.replication > 1:
         copies_text += " billed (replicas included in the price)"
+    copies_text += times_regions(regions)
     formula = f"({stored.formula}) = {fmt_bytes(stored.value)}"
     if days and held < days:
         formula += f" × {fmt_num(held)}/{fmt_num(days)} days held after year 1"
@@ -218,17 +231,17 @@ def _storage_items(
     if price == 0:
         formula += ": local disks, included in the instance price"
     label = f"{comp.name} storage ({key}{', last 30 days' if tiered else ''})"
-    hot_gb = billed / GB * hot_share * copies
+    hot_gb = billed / GB * hot_share * copies * regions
     bom.items.append(_item(comp.id, label, "storage", hot_gb, "GB-month", price, formula))
     cold_price = 0.0
     if tiered and cold is not None:
         cold_key, cold_price = cold
         formula = (
             f"{fmt_bytes(billed)} held × ({fmt_num(held)} − {fmt_num(HOT_DAYS)})/{fmt_num(held)}"
-            f" days older than 30 days × 1 copy (object durability) ÷ 1e9 × "
-            f"{fmt_price(cold_price)}/GB-month ({cold_key})"
+            f" days older than 30 days × 1 copy (object durability){times_regions(regions)} ÷ "
+            f"1e9 × {fmt_price(cold_price)}/GB-month ({cold_key})"
         )
-        cold_gb = billed / GB * (1 - hot_share)
+        cold_gb = billed / GB * (1 - hot_share) * regions
         bom.items.append(
             _item(
                 comp.id,
@@ -241,7 +254,7 @@ def _storage_items(
             )
         )
     if days and held < days and price > 0:
-        full_price = cold_price if tiered else price * copies
+        full_price = (cold_price if tiered else price * copies) * regions
         full = stored.value / GB * full_price
         growth = stored.value / days * 30.4 / GB * full_price
         bom.notes.append(
@@ -259,9 +272,11 @@ def _cache_memory_item(comp: Component, scope: Scope, prices: Prices, bom: Price
         bom.notes.append(f"{comp.id}: serverless cache without a memory price or hot-set size.")
         return
     _key, price = found
-    copies = max(1, comp.replication)
+    copies = max(1, comp.replication) * copies_per_region(comp, bom.regions)
     formula = (
-        f"cache_memory {fmt_bytes(hot.value)} × {copies} copies ÷ 1e9 × {fmt_price(price)}/GB-month"
+        f"cache_memory {fmt_bytes(hot.value)} × {max(1, comp.replication)} copies"
+        f"{times_regions(copies_per_region(comp, bom.regions))} ÷ 1e9 × "
+        f"{fmt_price(price)}/GB-month"
     )
     bom.items.append(
         _item(
@@ -340,6 +355,13 @@ def _price_component(
     prices: Prices,
     bom: PricedDesign,
 ) -> None:
+    if is_steering(comp):
+        line = steering_item(comp, option, scope, prices, bom.regions)
+        if line is None:
+            bom.notes.append(f"{comp.id}: no DNS query price or request rate; not priced.")
+        else:
+            bom.items.append(line)
+        return
     hourly = prices.instance_hour.get(option.instance_class)
     if hourly:  # billed by the hour (0 = serverless: billed per request below)
         _compute_item(comp, option, hourly, prices, scope, bom)
@@ -362,7 +384,7 @@ def _price_component(
 
 def build_bill(arch: Architecture, scope: Scope, kb: KnowledgeBase) -> PricedDesign:
     """Price every component of the architecture, then the egress."""
-    bom = PricedDesign()
+    bom = PricedDesign(regions=max(1, arch.regions))
     stored, inferred = stored_bytes(arch, scope)
     if inferred:
         bom.notes.append(
@@ -389,4 +411,7 @@ def build_bill(arch: Architecture, scope: Scope, kb: KnowledgeBase) -> PricedDes
                 "nodes or requests are)."
             )
     _egress_items(arch, scope, kb.prices, bom)
+    transfer = replication_transfer_item(arch, scope, kb.prices)
+    if transfer is not None:
+        bom.items.append(transfer)
     return bom

@@ -19,6 +19,7 @@ from .load import (
     redundancy_min,
 )
 from .prices import storage_price
+from .regions import copies_per_region
 from .units import GB, fmt_bytes, fmt_num, fmt_price, fmt_rate, fmt_usd
 
 QUORUM_NODES = 3  # a majority quorum needs three voters
@@ -52,6 +53,7 @@ def _reserved(
         if comp.kind in STEADY_KINDS_EXCLUDED:
             continue
         steady = min(comp.instances, floor) if "autoscaling" in comp.features else comp.instances
+        steady *= copies_per_region(comp, bom.regions)
         saving += steady * hours * hourly * discount
         parts.append(f"{comp.id} ({steady} × {fmt_price(hourly)}/h)")
     if not parts:
@@ -75,7 +77,7 @@ def _tiering(kb: KnowledgeBase, bom: PricedDesign) -> list[SavingsLever]:
         if line.tiered or line.held_days <= HOT_DAYS:
             continue
         cold_gb = line.billed_bytes / GB * (line.held_days - HOT_DAYS) / line.held_days
-        saving = cold_gb * (line.unit_price * line.copies - cold[1])
+        saving = cold_gb * (line.unit_price * line.copies - cold[1]) * line.regions
         if saving <= 0.5:
             continue
         levers.append(
@@ -143,7 +145,7 @@ def _right_size(
             if ("reserved_instances" in comp.features)
             else hourly
         )
-        saving = (comp.instances - needed) * hours * price
+        saving = (comp.instances - needed) * hours * price * copies_per_region(comp, bom.regions)
         levers.append(
             _lever(
                 f"right-size {comp.id} from {comp.instances} to {needed} nodes",
@@ -187,7 +189,9 @@ def _cache_reads(
             max(floor, min(comp.replication, comp.instances)),
         )
         cache_nodes = nodes_needed(reads.value, cache_option.per_node_ops, floor)
-        saving = (comp.instances - after) * hours * hourly - cache_nodes * hours * cache_hourly
+        saving = (
+            (comp.instances - after) * hours * hourly - cache_nodes * hours * cache_hourly
+        ) * copies_per_region(comp, bom.regions)
         if saving <= 0.5:
             continue
         return _lever(
@@ -222,7 +226,9 @@ def _autoscale(
         average_nodes = max(floor, math.ceil(comp.instances / pf))
         if average_nodes >= comp.instances:
             continue
-        saving = (comp.instances - average_nodes) * hours * hourly
+        saving = (
+            (comp.instances - average_nodes) * hours * hourly * copies_per_region(comp, bom.regions)
+        )
         stated = any(a.name == "peak_factor" for a in scope.assumptions)
         assumed = "" if stated or pf != DEFAULT_PEAK_FACTOR else ", default"
         levers.append(

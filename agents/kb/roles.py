@@ -120,3 +120,15 @@ def _num(value: float) -> str:
     if abs(value) >= 10:
         return f"{value:,.1f}"
     return f"{value:.2g}" if abs(value) < 0.1 else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+BLOB_BYTES = 100e3  # objects this large live in an object store, not in a database or cache
+
+
+def cached_record_share(object_bytes: float, metadata_bytes: float) -> float:
+    """Share of the hot set (cache_memory, counted over object + metadata bytes) that a
+    record cache holds: all of it for small objects, only the metadata when the objects are
+    blobs served from an object store and a CDN."""
+    if object_bytes < BLOB_BYTES or metadata_bytes <= 0:
+        return 1.0
+    return metadata_bytes / (object_bytes + metadata_bytes)

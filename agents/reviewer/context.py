@@ -24,6 +24,7 @@ from ..cost.load import (
     redundancy_min,
 )
 from ..kb import KnowledgeBase, TechOption
+from ..regions import is_steering
 
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "blocker")  # ascending
 QUALITIES: tuple[str, ...] = get_args(Quality)
@@ -126,7 +127,14 @@ class ReviewContext:
         return self.arch.component(component_id)
 
     def of_kind(self, *kinds: str) -> list[Component]:
-        return [c for c in self.arch.components if c.kind in kinds]
+        """Components of `kinds`; the global traffic steering (DNS) is not a regional tier, so
+        rules about balancers and gateways do not see it."""
+        return [c for c in self.arch.components if c.kind in kinds and not is_steering(c)]
+
+    @cached_property
+    def steering(self) -> list[Component]:
+        """The global traffic-steering components (multi-region DNS), if any."""
+        return [c for c in self.arch.components if is_steering(c)]
 
     @cached_property
     def _options(self) -> dict[str, TechOption | None]:
@@ -149,12 +157,19 @@ class ReviewContext:
         return [link for link in self.arch.links if link.source == component_id]
 
     def incoming(self, component_id: str) -> list[Link]:
-        return [link for link in self.arch.links if link.target == component_id]
+        """Calls into the component; a DNS answer from the traffic steering is not a call
+        (clients then call the regional entry directly)."""
+        steering = {c.id for c in self.steering}
+        return [
+            link
+            for link in self.arch.links
+            if link.target == component_id and link.source not in steering
+        ]
 
     @cached_property
     def entries(self) -> list[Component]:
         """Where requests enter: components nothing calls, edge kinds first."""
-        roots = [c for c in self.arch.components if not self.incoming(c.id)]
+        roots = [c for c in self.arch.components if not self.incoming(c.id) and not is_steering(c)]
         edge = [c for c in roots if c.kind in ENTRY_KINDS]
         return edge or [c for c in roots if c.kind != "external"]
 

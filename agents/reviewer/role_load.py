@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..artefacts import Component, Scope
 from ..cost.load import Figure, per_node_capacity
 from ..kb import ComponentTemplate, TechOption
-from ..kb.roles import load_share, role_capacity, role_template
+from ..kb.roles import cached_record_share, load_share, role_capacity, role_template
 from .context import ReviewContext
 
 
@@ -53,3 +53,22 @@ def role_per_node(
     if template is not None and template.ops_per_node and load.unit != " connections":
         return role_capacity(template, option).per_node
     return per_node_capacity(option, load)
+
+
+def cached_bytes(ctx: ReviewContext, comp: Component, held: Figure | None) -> Figure | None:
+    """What a cache keeps per copy: its hot set, only the metadata share of it when the
+    objects are blobs kept in an object store (the architect sizes it the same way)."""
+    if held is None or comp.kind != "cache":
+        return held
+    scope = ctx.scope
+    object_bytes = scope.value("object_bytes", 0.0)
+    metadata_bytes = scope.value("metadata_bytes", 0.0)
+    share = cached_record_share(object_bytes, metadata_bytes)
+    if share >= 1:
+        return held
+    return Figure(
+        held.value * share,
+        f"{held.formula} × metadata_bytes / (object_bytes + metadata_bytes)",
+        {**held.inputs, "object_bytes": object_bytes, "metadata_bytes": metadata_bytes},
+        held.unit,
+    )

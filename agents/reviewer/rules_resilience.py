@@ -13,6 +13,13 @@ from ..cost.units import (
     fmt_num,
     fmt_target_pct,
 )
+from ..regions import (
+    MULTI_REGION_SLO_PCT,
+    STEERING_FEATURE,
+    compose,
+    is_steering,
+    weakness,
+)
 from .context import ReviewContext, listing
 
 BUDGET_TOLERANCE = 0.01  # composed downtime may exceed the error budget by 1% (rounding)
@@ -108,12 +115,44 @@ def _raise_advice(comp: Component) -> str:
     return "more replicas across zones with automatic failover"
 
 
+def _best_reachable(ctx: ReviewContext, comp: Component, current: float) -> float:
+    """The highest availability a revision can give `comp` inside one region: more nodes for
+    what we run, a self-run tier for a stateless managed one, else the best managed SLA of
+    its kind (a stateful managed store or a provider cannot be out-built)."""
+    if comp.kind == "external" or is_steering(comp):
+        return current
+    if not comp.managed and comp.instances > 0:
+        return 1.0
+    if not comp.stateful and comp.kind not in ("cdn", "object_store"):
+        return 1.0
+    kind = ctx.kb.kinds.get(comp.kind)
+    slas = [
+        (o.sla_pct or 0) / 100
+        for o in (kind.options if kind else [])
+        if o.managed and STEERING_FEATURE not in o.features
+    ]
+    return max([current, *slas])
+
+
+def _single_region_cap(
+    ctx: ReviewContext, figures: list[tuple[Component, float]]
+) -> tuple[float, list[Component]]:
+    """(best availability one region can reach, the components that cap it)."""
+    best = [(c, _best_reachable(ctx, c, a)) for c, a in figures]
+    capping = [c for c, b in best if b < 1.0]
+    return math.prod(b for _, b in best), capping
+
+
 def availability_composition(ctx: ReviewContext) -> list[Finding]:
-    """Serial components multiply: the critical path's availability must meet the SLO."""
+    """Serial components multiply, and n active regions are in parallel behind the global
+    steering: A = A_global × (1 − (1 − A_region)^n). The result must meet the SLO."""
     if not ctx.has_availability_nfr or not ctx.critical_path:
         return []
-    figures = [(c, ctx.availability(c)) for c in ctx.critical_path]
-    composed = math.prod(a for _, a in figures)
+    regions = max(1, ctx.arch.regions)
+    path = [*ctx.steering, *ctx.critical_path]
+    figures = [(c, ctx.availability(c)) for c in path]
+    composition = compose(figures, regions, fmt_availability)
+    composed = composition.value
     target = ctx.availability_target
     # A shortfall within 1% of the error budget is rounding, not a design flaw.
     if (1 - composed) <= (1 - target) * (1 + BUDGET_TOLERANCE):
@@ -121,11 +160,16 @@ def availability_composition(ctx: ReviewContext) -> list[Finding]:
     hours = ctx.kb.prices.hours_per_month
     allowed = downtime_minutes_per_month(target, hours)
     actual = downtime_minutes_per_month(composed, hours)
-    weakest = sorted(figures, key=lambda pair: pair[1])[:2]
-    chain = " × ".join(f"{c.id} {fmt_availability(a)}" for c, a in figures)
+    own = {c.id: a for c, a in figures}
+    weakest = [(c, own[c.id]) for c, _ in weakness(figures, regions) if not is_steering(c)][:2]
+    where = (
+        f"over {regions} active regions ({composition.formula})"
+        if regions > 1
+        else f"along the critical path ({composition.formula})"
+    )
     message = (
         f"composed availability {fmt_availability_below(composed, target)} < SLO "
-        f"{fmt_availability(target)} along the critical path ({chain}): {fmt_num(actual)} "
+        f"{fmt_availability(target)} {where}: {fmt_num(actual)} "
         f"min/month of downtime against {fmt_num(allowed)} allowed."
     )
     fix = (
@@ -133,6 +177,18 @@ def availability_composition(ctx: ReviewContext) -> list[Finding]:
         + "; ".join(f"{c.id} ({fmt_availability(a)}) → {_raise_advice(c)}" for c, a in weakest)
         + "; or take non-essential hops off the critical path (async, fallbacks)."
     )
+    if regions == 1 and target * 100 >= MULTI_REGION_SLO_PCT - 1e-9:
+        cap, capping = _single_region_cap(ctx, figures)
+        if cap < target:
+            two = 1 - (1 - composed) ** 2
+            message += (
+                f" One region cannot reach it: the managed services in series "
+                f"({listing([c.id for c in capping])}) cap it at {fmt_availability(cap)}."
+            )
+            fix += (
+                f" Go multi-region: 2 active regions behind global DNS steering give "
+                f"1 − (1 − {fmt_availability(composed)})² = {fmt_availability(two)}."
+            )
     shift = 1 if (1 - composed) > 2 * (1 - target) else 0
     return [ctx.finding("availability-composition", None, message, fix, shift)]
 

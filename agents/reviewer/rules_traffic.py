@@ -16,7 +16,7 @@ from ..cost.load import (
 from ..cost.units import GB, fmt_bytes, fmt_num, fmt_pct, fmt_rate
 from .context import ReviewContext, listing
 from .hot_partitions import hot_partition
-from .role_load import role_peak, role_per_node
+from .role_load import cached_bytes, role_peak, role_per_node
 
 # Typical latency of one synchronous hop, ms (network included), by component kind.
 HOP_MS: dict[str, float] = {
@@ -84,7 +84,7 @@ def headroom(ctx: ReviewContext) -> list[Finding]:
                     f"{UTILISATION})), {ctx.redundancy_min}) = {needed} instances, or autoscale "
                     "before 70%"
                 )
-        data = held_bytes(comp, ctx.scope, stored)
+        data = cached_bytes(ctx, comp, held_bytes(comp, ctx.scope, stored))
         if data is not None and option.per_node_storage_gb:
             per_node_bytes = data.value * comp.replication / comp.instances
             fill = per_node_bytes / (option.per_node_storage_gb * GB)

@@ -17,6 +17,7 @@ from .assumptions import build_assumptions
 from .capacity import capacity_chain
 from .classify import Classification, classify
 from .inputs import AssumptionSet
+from .preferences import multi_region_phrase, stated_preferences
 from .requirements_list import (
     MACHINE_DAU,
     functional_requirements,
@@ -24,7 +25,6 @@ from .requirements_list import (
     non_goals,
     open_questions,
 )
-from .preferences import multi_region_phrase, stated_preferences
 from .stated import gather_stated
 from .text import asks_forever, design_subject, find_injections, stated_non_goals, without_lines
 
@@ -98,7 +98,7 @@ def _with_requested_capabilities(
 
 
 def _add_multi_region(assumptions: AssumptionSet, text: str) -> None:
-    """"multi-region" without a number: two active regions, the smallest such deployment."""
+    """ "multi-region" without a number: two active regions, the smallest such deployment."""
     if assumptions.get("regions") is not None:
         return
     phrase = multi_region_phrase(text)

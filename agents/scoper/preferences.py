@@ -56,7 +56,7 @@ _POSITIVE_CUES = re.compile(
     r"(?:replace|replacing|swap|swapping)\b[^.;!?\n]{0,40}?\b(?:with|for|by)|"
     r"(?:migrate|migrating|move|moving|switch|switching)\b[^.;!?\n]{0,40}?\bto|"
     r"runs? on|running on|run it on|we run|we already run|we operate|we have|we already have|"
-    r"(?:we|i|the team|our team) (?:want|need|require|would like)|"
+    r"(?:we|i|the team|our team) (?:want|need|require|would like)|asks? for|"
     r"build(?:s|ing)? on|built on|based on|on top of|backed by|back(?:ed)? it with|"
     r"deploy(?:ed)? on|hosted on|storage (?:in|on)|"
     r"(?:stor|keep|persist|sav|put)(?:e|es|ed|ing|s)?\b[^.;!?\n]{0,40}?\b(?:in|on|into)|"
@@ -73,6 +73,8 @@ _NEGATIVE_CUES = re.compile(
     re.IGNORECASE,
 )
 # What after a name accepts or rejects it: "Kafka is preferred", "MongoDB is not allowed".
+# "a chat app on Cassandra", "messages in Cassandra": right before the name, built on it.
+_ON_BEFORE = re.compile(r"\b(?:on|in)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _POSITIVE_AFTER = re.compile(
     r"^\s*(?:(?:is|are)\s+(?:preferred|required|mandatory|a must|our standard|the standard)|"
     r"instead of|rather than)\b",
@@ -82,6 +84,7 @@ _NEGATIVE_AFTER = re.compile(
     r"^\s*(?:is|are)\s+(?:not\b|n't\b|forbidden|banned|out of scope|ruled out|off the table)",
     re.IGNORECASE,
 )
+_REJECTED_AFTER = re.compile(r"out of scope|non-goal|not (?:required|needed)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.;!?\n]")
 _WORDS = re.compile(r"^[\sA-Za-z']*$")  # a gap of plain words: no comma, no other clause
 
@@ -172,7 +175,7 @@ def stance(text: str, mention: Mention) -> str:
         return "reject"
     if positive is not None and len(before) - positive[1] <= MAX_CUE_GAP:
         return "prefer"
-    if _POSITIVE_AFTER.match(after):
+    if _POSITIVE_AFTER.match(after) or _ON_BEFORE.search(before):
         return "prefer"
     return ""
 
@@ -238,7 +241,7 @@ def multi_region_phrase(text: str) -> str | None:
         after = text[m.end() : m.end() + 40]
         if _NEGATIVE_CUES.search(before[-40:]) or _NEGATIVE_AFTER.match(after):
             continue
-        if re.search(r"out of scope|non-goal|not (?:required|needed)", text[m.end() : m.end() + 60]):
+        if _REJECTED_AFTER.search(text[m.end() : m.end() + 60]):
             continue
         return m.group(0)
     return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from agents.artefacts import Architecture, Component, Decision, Option, Scope
 from agents.formula import evaluate
+from agents.regions import compose
 
 # Inputs that are definitions, not guesses: their influence is not a risk.
 CONSTANTS = {
@@ -41,9 +42,14 @@ def critical_path(arch: Architecture) -> list[Component]:
     return [c for c in (arch.component(i) for i in order) if c is not None]
 
 
-def composed_availability(components: list[Component]) -> float:
-    """Availability of components in series: the product of theirs."""
-    return math.prod(c.availability for c in components) if components else 1.0
+def composed_availability(components: list[Component], regions: int = 1) -> float:
+    """Availability of the critical path: components in series multiply; with n active regions
+    the regional part is in parallel, A_global × (1 − (1 − A_region)^n)."""
+    if not components:
+        return 1.0
+    if regions <= 1:
+        return math.prod(c.availability for c in components)
+    return compose([(c, c.availability) for c in components], regions, str).value
 
 
 def _norm(name: str) -> str:

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from agents.artefacts import Architecture, Component, Entity, Flow
+from agents.regions import is_steering
 
 CLIENT_ID = "client"
 
@@ -139,8 +140,15 @@ def _node_shape(kind: str, text: str) -> str:
     return f"[{quoted}]"
 
 
-def _component_label(c: Component) -> str:
+def _global_edge(c: Component) -> bool:
+    """Shared by every region: the traffic steering and the CDN."""
+    return is_steering(c) or c.kind == "cdn"
+
+
+def _component_label(c: Component, regions: int = 1) -> str:
     count = "managed" if c.managed or c.instances == 0 else f"×{c.instances}"
+    if regions > 1:
+        count = "global" if _global_edge(c) or c.kind == "external" else f"{count} per region"
     return f"{label(c.name, 40)}<br/>{label(c.technology, 30)} {count}"
 
 
@@ -166,20 +174,35 @@ def _entry_points(arch: Architecture) -> list[str]:
 def architecture_diagram(arch: Architecture) -> str:
     """Flowchart LR: a client, one node per component (shape by kind, grouped by tier), links."""
     ids = component_ids(arch)
+    regions = max(1, arch.regions)
     lines = ["flowchart LR", f'  {CLIENT_ID}(["Clients"])']
     placed: set[str] = set()
-    for tier_id, title, kinds in _TIERS:
-        members = [c for c in arch.components if c.kind in kinds]
+    tiers = list(_TIERS)
+    if regions > 1:  # shared edge first; every other tier runs in each region
+        tiers = [("tier_global", f"Global, shared by {regions} regions", set())] + [
+            (t, title if t == "tier_external" else f"{title}, in each of {regions} regions", k)
+            for t, title, k in _TIERS
+        ]
+    for tier_id, title, kinds in tiers:
+        members = [
+            c
+            for c in arch.components
+            if c.id not in placed
+            and (
+                (tier_id == "tier_global" and _global_edge(c))
+                or (c.kind in kinds and not (regions > 1 and _global_edge(c)))
+            )
+        ]
         if not members:
             continue
-        lines.append(f'  subgraph {tier_id}["{title}"]')
+        lines.append(f'  subgraph {tier_id}["{label(title)}"]')
         for c in members:
-            lines.append(f"    {ids[c.id]}{_node_shape(c.kind, _component_label(c))}")
+            lines.append(f"    {ids[c.id]}{_node_shape(c.kind, _component_label(c, regions))}")
             placed.add(c.id)
         lines.append("  end")
     for c in arch.components:
         if c.id not in placed:
-            lines.append(f"  {ids[c.id]}{_node_shape(c.kind, _component_label(c))}")
+            lines.append(f"  {ids[c.id]}{_node_shape(c.kind, _component_label(c, regions))}")
 
     client_targets = set()
     for link in arch.links:

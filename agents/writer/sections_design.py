@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agents.artefacts import Architecture, Component, Decision, Scope
+from agents.regions import CROSS_REGION_FEATURE, is_global, is_steering, replication_mode
 
 from .analysis import criterion_score, decision_margin, recomputed_weight
 from .blocks import (
@@ -55,13 +56,38 @@ def _responsibility_cell(c: Component) -> list[Inline]:
     return cell
 
 
-def _instances_cell(c: Component) -> str:
+def _instances_cell(c: Component, regions: int = 1) -> str:
+    where = ""
+    if regions > 1:
+        where = ", global" if is_global(c) else f" per region (×{regions})"
     if c.managed and c.instances == 0:
-        return "managed"
+        return "managed" + where
     text = str(c.instances)
     if c.stateful and c.replication > 1:
         text += f" (RF {c.replication})"
-    return text + (", managed" if c.managed else "")
+    return text + (", managed" if c.managed else "") + where
+
+
+def _regions_para(arch: Architecture) -> Para | None:
+    """One line on the deployment: how many regions, what steers between them."""
+    if arch.regions <= 1:
+        return None
+    steering = [c for c in arch.components if is_steering(c)]
+    replicated = [c.id for c in arch.components if CROSS_REGION_FEATURE in c.features]
+    front = (
+        f" behind {steering[0].name} ({steering[0].technology})"
+        if steering
+        else " (no global traffic steering yet)"
+    )
+    return Para(
+        [
+            b("Regions: "),
+            f"active-active in {arch.regions} regions{front}. Every regional component runs in "
+            "each region, sized for the full peak so one region carries all traffic when "
+            "another fails; instance counts below are per region."
+            + (f" Replicated across regions: {', '.join(replicated)}." if replicated else ""),
+        ]
+    )
 
 
 def design_section(arch: Architecture, scope: Scope) -> list[Block]:
@@ -73,6 +99,9 @@ def design_section(arch: Architecture, scope: Scope) -> list[Block]:
             + (f"; revision {arch.revision} of the design." if arch.revision else ".")
         )
     )
+    regions = _regions_para(arch)
+    if regions is not None:
+        blocks.append(regions)
     blocks.append(Diagram(architecture_diagram(arch), "Architecture"))
     blocks.append(Para(_LEGEND))
     blocks.append(Heading(3, "Components"))
@@ -84,7 +113,7 @@ def design_section(arch: Architecture, scope: Scope) -> list[Block]:
                     _component_cell(c),
                     _responsibility_cell(c),
                     c.technology,
-                    _instances_cell(c),
+                    _instances_cell(c, arch.regions),
                     c.sizing,
                     _serves_cell(c, scope),
                 ]
@@ -158,6 +187,18 @@ def _data_model_blocks(arch: Architecture) -> list[Block]:
             align=["l", "l", "l", "r", "l"],
         )
     )
+    replicated = [c for c in arch.components if CROSS_REGION_FEATURE in c.features]
+    if arch.regions > 1 and replicated:
+        blocks.append(Para(b(f"Replication across the {arch.regions} regions:")))
+        blocks.append(
+            Bullets(
+                [
+                    f"{c.name} ({c.technology}): {replication_mode(c).mode}; writes go to "
+                    f"{replication_mode(c).writes}; RPO {replication_mode(c).rpo}."
+                    for c in replicated
+                ]
+            )
+        )
     return blocks
 
 

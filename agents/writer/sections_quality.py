@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from agents.artefacts import Architecture, CostReport, DesignDoc, Review, RunStats, Scope, WrapUp
+from agents.artefacts import (
+    Architecture,
+    Component,
+    CostReport,
+    DesignDoc,
+    Review,
+    RunStats,
+    Scope,
+    WrapUp,
+)
+from agents.regions import compose, is_global
 
 from . import fmt
 from .analysis import composed_availability, critical_path
@@ -48,12 +58,17 @@ def _resilient(arch: Architecture, scope: Scope) -> list[Block]:
         blocks.append(Para("No failure modes were recorded."))
     path = critical_path(arch)
     if path:
-        composed = composed_availability(path) * 100
+        composed = composed_availability(path, arch.regions) * 100
         chain = " × ".join(f"{c.name} {fmt.nines(c.availability * 100)}" for c in path)
         sentence: list[Inline] = [
             b("Critical-path availability: "),
             f"{chain} = {_composed_text(composed)}",
         ]
+        if arch.regions > 1:
+            sentence = [
+                b(f"Critical-path availability over {arch.regions} active regions: "),
+                _regions_formula(path, arch.regions, composed),
+            ]
         target = scope.nfr("availability")
         if target and target.target:
             verdict = "meets" if composed >= target.target else "misses"
@@ -62,6 +77,23 @@ def _resilient(arch: Architecture, scope: Scope) -> list[Block]:
             sentence.append(".")
         blocks.append(Para(sentence))
     return blocks
+
+
+def _regions_formula(path: list[Component], regions: int, composed_pct: float) -> str:
+    """'one region's path lb 99.99% × … = 99.97%; … (1 − (1 − A_region)^2) = …'."""
+    comp = compose([(c, c.availability) for c in path], regions, lambda a: fmt.nines(a * 100))
+    regional = " × ".join(_avail_text(c) for c in path if not is_global(c))
+    shared = " × ".join(_avail_text(c) for c in path if is_global(c))
+    return (
+        f"one region's path {regional or '—'} = {_composed_text(comp.regional * 100)}; with "
+        f"{regions} regions in parallel{' behind ' + shared if shared else ''}: "
+        f"{'global × ' if shared else ''}(1 − (1 − A_region)^{regions}) = "
+        f"{_composed_text(composed_pct)}"
+    )
+
+
+def _avail_text(c: Component) -> str:
+    return f"{c.name} {fmt.nines(c.availability * 100)}"
 
 
 def _composed_text(pct: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from agents.artefacts import Architecture, CostReport, Review, Risk, Scope, WrapUp
+from agents.regions import CROSS_REGION_FEATURE, replication_mode
 
 from . import fmt
 from .analysis import (
@@ -229,7 +230,7 @@ def _structural_risks(scope: Scope, arch: Architecture, review: Review | None) -
     target = scope.nfr("availability")
     path = critical_path(arch)
     if target and target.target and path and not composition_flagged:
-        composed = composed_availability(path) * 100
+        composed = composed_availability(path, arch.regions) * 100
         if composed < target.target:
             risks.append(
                 Risk(
@@ -295,6 +296,7 @@ def _limits(scope: Scope, arch: Architecture, cost: CostReport) -> list[str]:
             f"{fmt.usd(2 * cost.total_monthly_usd)}/month instead of "
             f"{fmt.usd(cost.total_monthly_usd)})."
         )
+    limits += _region_limits(arch)
     if cost.budget_monthly_usd and cost.total_monthly_usd:
         headroom = cost.budget_monthly_usd / cost.total_monthly_usd
         if headroom < 100:
@@ -312,6 +314,26 @@ def _limits(scope: Scope, arch: Architecture, cost: CostReport) -> list[str]:
             "the stores resized or sharded."
         )
     return limits
+
+
+def _region_limits(arch: Architecture) -> list[str]:
+    """What a multi-region deployment still cannot do: lose a region without losing the
+    asynchronous stores' replication lag of writes."""
+    if arch.regions <= 1:
+        return []
+    lagging = [
+        (c, replication_mode(c))
+        for c in arch.components
+        if CROSS_REGION_FEATURE in c.features and replication_mode(c).rpo_s > 0
+    ]
+    if not lagging:
+        return []
+    stores = ", ".join(f"{c.name} (RPO {m.rpo})" for c, m in lagging)
+    return [
+        f"Cannot lose a region without losing its last acknowledged writes: {stores} replicate "
+        "asynchronously; then we would need synchronous multi-region consensus (Spanner, "
+        "CockroachDB), paying a cross-region round trip on every write."
+    ]
 
 
 def _roadmap(

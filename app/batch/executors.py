@@ -216,6 +216,14 @@ def _process_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def usable_cores() -> int:
+    """CPU cores this process may use (the affinity mask in a container, else the count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class ThreadRunner(Runner):
     """With a model: I/O-bound runs in threads sharing one Budget and one rate limiter."""
 

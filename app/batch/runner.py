@@ -8,7 +8,6 @@ its own ChatModel but one shared Budget and one shared rate limiter.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +20,14 @@ from agents.llm import Budget, ChatModel, price_for
 from agents.requirements import MAX_BYTES
 from agents.settings import Settings
 
-from .executors import ModelFactory, ProcessRunner, Runner, ThreadRunner, sigterm_as_interrupt
+from .executors import (
+    ModelFactory,
+    ProcessRunner,
+    Runner,
+    ThreadRunner,
+    sigterm_as_interrupt,
+    usable_cores,
+)
 from .index import BatchSummary, read_summary, write_overview
 from .inputs import BatchInput
 from .limits import BudgetSignal, RateLimiter
@@ -210,14 +216,6 @@ def _run_locked(
     )
     options.out_dir.mkdir(parents=True, exist_ok=True)
     return BatchOutcome(summary, write_overview(options.out_dir, summary))
-
-
-def usable_cores() -> int:
-    """CPU cores this process may use (the affinity mask in a container, else the count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 @contextmanager
