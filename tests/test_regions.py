@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agents.api import run_design
-from agents.architect import draft_architecture
+from agents.architect import draft_architecture, revise_architecture
 from agents.artefacts import Architecture, CostReport, Scope
 from agents.cost.units import fmt_availability_below
 from agents.cost_analyst import estimate_cost
@@ -140,24 +140,55 @@ def test_availability_composes_active_regions_in_parallel(kb: KnowledgeBase) -> 
     assert "along the critical path" in _composition(scope, single, cost, kb)
 
 
+PASTEBIN_FOUR_NINES = "Design a pastebin. 99.99% availability."
+
+
 def test_a_single_region_that_cannot_reach_four_nines_is_told_to_go_multi_region(
     kb: KnowledgeBase,
 ) -> None:
-    scope, arch, cost = _design(SHORTENER + ". 99.99% availability.", kb)
+    # the blob and metadata stores are managed services on the read path: 99.99% each at best
+    scope, arch, cost = _design(PASTEBIN_FOUR_NINES, kb)
     text = _composition(scope, arch, cost, kb)
     assert "One region cannot reach it" in text
-    match = re.search(r"Go multi-region: 2 active regions .* = ([\d.]+)%", text)
+    match = re.search(r"Go multi-region: 2 active regions .* = ([\d.]+)%, for about \+\$", text)
     assert match is not None and float(match.group(1)) >= 99.99
 
 
+def test_a_url_shortener_reaches_four_nines_in_one_region(kb: KnowledgeBase) -> None:
+    # its read path has one managed store: taking other hops off the path suffices
+    scope, arch, cost = _design(SHORTENER + ". 99.99% availability.", kb)
+    assert "Go multi-region" not in _composition(scope, arch, cost, kb)
+
+
+def _loop(text: str, kb: KnowledgeBase, rounds: int = 2) -> tuple[Architecture, str]:
+    scope, arch, cost = _design(text, kb)
+    review = review_design(scope, arch, cost, kb, 1)
+    for n in range(rounds):
+        if review.verdict == "approve":
+            break
+        arch = revise_architecture(arch, scope, review, cost, kb)
+        cost = estimate_cost(arch, scope, kb)
+        review = review_design(scope, arch, cost, kb, n + 2, review)
+    left = [f for f in review.open() if f.rule == "availability-composition"]
+    return arch, left[0].recommendation if left else ""
+
+
+def test_a_budget_that_cannot_pay_for_a_second_region_keeps_one_and_says_so(
+    kb: KnowledgeBase,
+) -> None:
+    arch, advice = _loop(PASTEBIN_FOUR_NINES + " Budget $5k/month.", kb)
+    assert arch.regions == 1
+    assert "breaks the $5,000/month budget" in advice
+
+
 def test_a_four_nines_design_goes_multi_region_within_two_revisions(tmp_path: Path) -> None:
-    requirements = parse_requirements(SHORTENER + ". 99.99% availability.")
+    requirements = parse_requirements(PASTEBIN_FOUR_NINES)
     doc = run_design(requirements, Settings(home=tmp_path, max_revisions=2))
     arch = doc.architecture
     assert arch.regions == 2
     change = next(c for c in arch.changes if c.rule == "availability-composition")
     assert "deployed active-active in 2 regions (was 1)" in change.description
-    assert "global_dns" in change.description
+    assert "global_dns" in change.description and "/month" in change.description
     assert doc.review is not None
     assert not [f for f in doc.review.open() if f.rule == "availability-composition"]
     kb = default_kb()

@@ -9,6 +9,7 @@ from ..artefacts import Component, Finding
 from ..cost_analyst import estimate_cost
 from ..kb import TechOption
 from ..regions import MULTI_REGION_SLO_PCT, STEERING_FEATURE, compose, is_steering, weakness
+from ..reviewer.rules_resilience import BUDGET_TOLERANCE
 from ._common import ENTRY_KINDS, NODE_AVAILABILITY, fmt_pct, fmt_percent
 from ._revision import Revision, redundant, switch_option
 from .multi_region import make_multi_region
@@ -154,7 +155,7 @@ def fix_availability_composition(rev: Revision, finding: Finding) -> str | None:
         return None
     end = composed(rev)
     return (
-        f"critical path {fmt_pct(start, 4)} → {fmt_pct(end, 4)} (target {fmt_pct(target)}): "
+        f"critical path {fmt_pct(start, 6)} → {fmt_pct(end, 6)} (target {fmt_pct(target)}): "
         + "; ".join(parts)
     )
 
@@ -166,6 +167,8 @@ def _go_multi_region(rev: Revision, target: float) -> list[str]:
     finding says so rather than the revision breaking the budget."""
     if rev.arch.regions > 1 or target * 100 < MULTI_REGION_SLO_PCT - 1e-9:
         return []
+    if (1 - composed(rev)) <= (1 - target) * (1 + BUDGET_TOLERANCE):
+        return []  # the reviewer counts this as rounding: no second region for it
     scope = rev.ctx.scope
     trial = rev.arch.model_copy(deep=True)
     if not make_multi_region(trial, rev.ctx, rev.kb, LAST_RESORT_REGIONS):

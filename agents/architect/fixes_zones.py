@@ -15,7 +15,8 @@ COMPUTE_KINDS = ("service", "worker", "websocket_gateway", "stream_processor", "
 
 def zones_for(rev: Revision, comp: Component) -> int:
     """3 zones for a quorum, RF 3 or a >= 99.95% target; else 2."""
-    quorum = "quorum" in comp.features or comp.replication >= 3
+    # a cache's failover quorum is external sentinels, not its data nodes
+    quorum = comp.kind != "cache" and ("quorum" in comp.features or comp.replication >= 3)
     return 3 if quorum or rev.ctx.redundancy >= 3 else 2
 
 

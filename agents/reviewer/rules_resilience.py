@@ -12,11 +12,13 @@ from ..cost.units import (
     fmt_availability_below,
     fmt_num,
     fmt_target_pct,
+    fmt_usd,
 )
 from ..regions import (
     MULTI_REGION_SLO_PCT,
     STEERING_FEATURE,
     compose,
+    is_global,
     is_steering,
     weakness,
 )
@@ -104,14 +106,15 @@ def no_spof(ctx: ReviewContext) -> list[Finding]:
     return findings
 
 
-def _raise_advice(comp: Component) -> str:
+def _raise_advice(comp: Component, regions: int = 1) -> str:
     """How to lift one weak link of the critical path."""
     if comp.kind in ("object_store", "cdn"):
         return "serve it through a cache/CDN with stale-if-error, or mark the link non-critical"
     if comp.kind == "external":
         return "call it asynchronously with a queue and a fallback"
     if comp.managed or comp.instances == 0:
-        return "a tier with a higher SLA, a second region, or a fallback off the request path"
+        region = "a second region" if regions == 1 else "another region"
+        return f"a tier with a higher SLA, {region}, or a fallback off the request path"
     return "more replicas across zones with automatic failover"
 
 
@@ -137,10 +140,39 @@ def _best_reachable(ctx: ReviewContext, comp: Component, current: float) -> floa
 def _single_region_cap(
     ctx: ReviewContext, figures: list[tuple[Component, float]]
 ) -> tuple[float, list[Component]]:
-    """(best availability one region can reach, the components that cap it)."""
-    best = [(c, _best_reachable(ctx, c, a)) for c, a in figures]
+    """(best availability one region can reach, the components that cap it). Hops the main
+    read path does not use can be taken off the critical path, so only the read path's count."""
+    read = next((f for f in ctx.arch.flows if f.path == "read"), None)
+    used = {x for s in read.steps for x in (s.source, s.target)} if read else set()
+    kept = [(c, a) for c, a in figures if not used or c.id in used]
+    best = [(c, _best_reachable(ctx, c, a)) for c, a in kept]
     capping = [c for c, b in best if b < 1.0]
     return math.prod(b for _, b in best), capping
+
+
+def _second_region_cost(ctx: ReviewContext) -> str:
+    """', for about +$X/month …': a second region bills every regional node, disk and cache
+    again; a stated budget it breaks is named (the SLO and the budget then conflict)."""
+    global_ids = {c.id for c in ctx.arch.components if is_global(c)}
+    extra = sum(
+        item.monthly_usd
+        for item in ctx.cost.items
+        if item.component not in global_ids
+        and (
+            item.category in ("compute", "storage")
+            or (item.category == "managed" and item.unit == "GB-month")
+        )
+    )
+    if extra <= 0:
+        return ""
+    text = f", for about +{fmt_usd(extra)}/month (its nodes, storage and memory billed again)"
+    budget = ctx.cost.budget_monthly_usd
+    if budget is not None and ctx.cost.total_monthly_usd + extra > budget:
+        text += (
+            f", which breaks the {fmt_usd(budget)}/month budget: the availability target and "
+            "the budget conflict, so one of them has to give"
+        )
+    return text
 
 
 def availability_composition(ctx: ReviewContext) -> list[Finding]:
@@ -174,7 +206,9 @@ def availability_composition(ctx: ReviewContext) -> list[Finding]:
     )
     fix = (
         "Raise the weakest links: "
-        + "; ".join(f"{c.id} ({fmt_availability(a)}) → {_raise_advice(c)}" for c, a in weakest)
+        + "; ".join(
+            f"{c.id} ({fmt_availability(a)}) → {_raise_advice(c, regions)}" for c, a in weakest
+        )
         + "; or take non-essential hops off the critical path (async, fallbacks)."
     )
     if regions == 1 and target * 100 >= MULTI_REGION_SLO_PCT - 1e-9:
@@ -187,7 +221,9 @@ def availability_composition(ctx: ReviewContext) -> list[Finding]:
             )
             fix += (
                 f" Go multi-region: 2 active regions behind global DNS steering give "
-                f"1 − (1 − {fmt_availability(composed)})² = {fmt_availability(two)}."
+                f"1 − (1 − {fmt_availability(composed)})² = {fmt_availability(two)}"
+                + _second_region_cost(ctx)
+                + "."
             )
     shift = 1 if (1 - composed) > 2 * (1 - target) else 0
     return [ctx.finding("availability-composition", None, message, fix, shift)]

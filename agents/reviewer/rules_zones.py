@@ -26,7 +26,8 @@ def _placed(ctx: ReviewContext, comp: Component) -> bool:
 
 def _zones(ctx: ReviewContext, comp: Component) -> int:
     """Zones the component should span: 3 for a quorum, RF 3 or a >= 99.95% target, else 2."""
-    quorum = ctx.has(comp, "quorum") or comp.replication >= 3
+    # a cache's failover quorum is external sentinels, not its data nodes
+    quorum = comp.kind != "cache" and (ctx.has(comp, "quorum") or comp.replication >= 3)
     return min(comp.instances, 3 if quorum or ctx.redundancy_min >= 3 else 2)
 
 

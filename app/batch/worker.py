@@ -35,6 +35,7 @@ from .records import (
     write_sidecar,
 )
 
+MAX_REASON_CHARS = 500  # a reason is one line of a table, not a traceback
 INTERRUPTED = "interrupted before it finished; the next run resumes it from its checkpoint"
 
 
@@ -80,7 +81,7 @@ class ItemTask:
             name=self.name,
             source=self.source,
             status="failed",
-            reason=" ".join(reason.split()),
+            reason=_one_line(reason),
             seconds=seconds,
             fingerprint=self.fingerprint,
         )
@@ -94,6 +95,11 @@ class ItemTask:
             reason=reason,
             fingerprint=self.fingerprint,
         )
+
+
+def _one_line(text: str, limit: int = MAX_REASON_CHARS) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def checkpoint_file(folder: Path) -> Path:
