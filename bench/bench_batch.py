@@ -30,8 +30,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 FACTORS = (1, 2, 3, 5, 0.5, 10, 4, 6, 8, 1.5, 2.5, 7, 0.2, 12, 15, 0.8, 9, 1.2, 3.5, 20)
-# a number not inside a word (p99, S3) and not a percentage (99.9%)
-_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?!\s*%)(?![\w.]*\d)")
+# a number not inside a word (p99, S3), not a percentage (99.9%) and not a retention in years
+# (scaled, 5 years would become an implausible 100)
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?!\s*%)(?![\w.]*\d)(?!\s*years?\b)")
 
 
 def _scale(text: str, factor: float) -> str:
