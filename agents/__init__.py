@@ -2,10 +2,10 @@
 
 __version__ = "0.1.0"
 
-from .api import ProgressEvent, design, run_design  # noqa: E402
-from .artefacts import DesignDoc  # noqa: E402
-from .errors import DesignCrewError  # noqa: E402
-from .settings import Settings  # noqa: E402
+from .api import ProgressEvent, design, run_design
+from .artefacts import DesignDoc
+from .errors import DesignCrewError
+from .settings import Settings
 
 __all__ = [
     "DesignCrewError",

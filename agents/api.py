@@ -104,9 +104,7 @@ def run_design(
     return doc
 
 
-def _forward(
-    mode: str, chunk: Any, on_event: ProgressHandler, started: dict[str, int]
-) -> None:
+def _forward(mode: str, chunk: Any, on_event: ProgressHandler, started: dict[str, int]) -> None:
     if mode == "custom" and isinstance(chunk, dict) and chunk.get("event") == "start":
         revision = int(chunk.get("revision", 0))
         started[chunk["role"]] = revision
