@@ -28,7 +28,15 @@ from ._guard import check_model_url
 from ._prices import Price, price_for
 from ._repair import RawReply, complete_with_repairs, schema_instruction
 from ._tokens import count_message_tokens, count_text_tokens
-from ._types import Message, ModelReply, ModelUsage, ReplyValidationError, T, UsageLedger
+from ._types import (
+    Message,
+    ModelReply,
+    ModelUsage,
+    ReplyValidationError,
+    T,
+    UsageLedger,
+    schema_of,
+)
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 # words in a 400/422 that mean "this server does not do json_schema structured outputs"
@@ -154,7 +162,7 @@ class OpenAIChatModel:
             model=self.config.model,
             base_url=self.base_url,
             messages=messages,
-            schema=output_type.model_json_schema(),
+            schema=schema_of(output_type),
             temperature=self.config.temperature,
             max_completion_tokens=self.config.max_completion_tokens,
             mode=self.config.structured_mode,  # the configured mode, so a rerun hits
@@ -200,7 +208,7 @@ class OpenAIChatModel:
             prompt_tokens = count_message_tokens(wire, self.config.model)
             if use_schema:  # the schema travels in response_format and is billed as input
                 prompt_tokens += count_text_tokens(
-                    json.dumps(output_type.model_json_schema()), self.config.model
+                    json.dumps(schema_of(output_type)), self.config.model
                 )
             check_model_url(self.base_url)
             reservation = self.budget.reserve(

@@ -13,7 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ._types import Message, ModelReply, ModelUsage, ReplyValidationError, T
+from ._types import (
+    Message,
+    ModelReply,
+    ModelUsage,
+    ReplyValidationError,
+    T,
+    compact_schema_json,
+)
 
 MAX_LISTED_ERRORS = 8
 _FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n(.*?)\n?```\s*$", re.DOTALL)
@@ -31,7 +38,7 @@ class RawReply:
 
 def schema_instruction(output_type: type[BaseModel]) -> str:
     """The JSON-mode instruction: reply with one object matching this schema."""
-    schema = json.dumps(output_type.model_json_schema(), separators=(",", ":"))
+    schema = compact_schema_json(output_type)
     return (
         f"Reply with one JSON object (no prose, no code fences) that is a valid "
         f"{output_type.__name__} under this JSON schema:\n{schema}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field, replace
-from typing import Generic, Protocol, TypeVar
+from functools import cache
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -110,3 +112,16 @@ class UsageLedger:
         for usage in self.snapshot().values():
             total = total + usage
         return total
+
+
+@cache
+def schema_of(output_type: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema of an artefact type, built once per type (pydantic's schema generation
+    is the largest CPU cost of a model call; callers must not mutate the result)."""
+    return output_type.model_json_schema()
+
+
+@cache
+def compact_schema_json(output_type: type[BaseModel]) -> str:
+    """`schema_of(output_type)` serialised compactly, built once per type."""
+    return json.dumps(schema_of(output_type), separators=(",", ":"))
