@@ -33,6 +33,7 @@ from ..verify import (
     verify_review,
     verify_scope,
 )
+from .views import architecture_view, scope_view
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -100,7 +101,7 @@ class Refiner:
             draft,
             stats,
             lambda a: verify_architecture(a, scope),
-            scope=scope,
+            scope=scope_view(scope),
             draft=draft,
         )
         return reweigh_decisions(refined)
@@ -119,7 +120,7 @@ class Refiner:
             draft,
             stats,
             lambda a: verify_architecture(a, scope),
-            scope=scope,
+            scope=scope_view(scope),
             draft=draft,
             findings=review.open(),
             revision=draft.revision,
@@ -136,7 +137,13 @@ class Refiner:
     ) -> CostReport:
         """Pricing is arithmetic and stays code's; the model may add caveats."""
         refined = self._ask(
-            "cost_analyst", draft, stats, lambda c: [], scope=scope, architecture=arch, draft=draft
+            "cost_analyst",
+            draft,
+            stats,
+            lambda c: [],
+            scope=scope_view(scope),
+            architecture=architecture_view(arch),
+            draft=draft,
         )
         extra = [n for n in refined.notes if n not in draft.notes]
         return draft.model_copy(update={"notes": [*draft.notes, *extra]})
@@ -150,8 +157,8 @@ class Refiner:
             draft,
             stats,
             lambda r: verify_review(r, arch),
-            scope=scope,
-            architecture=arch,
+            scope=scope_view(scope),
+            architecture=architecture_view(arch),
             cost=cost,
             draft=draft,
         )
@@ -189,8 +196,8 @@ class Refiner:
             draft,
             stats,
             _verify_wrap_up,
-            scope=scope,
-            architecture=arch,
+            scope=scope_view(scope),
+            architecture=architecture_view(arch),
             cost=cost,
             review=review,
             draft=draft,
