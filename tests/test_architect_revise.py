@@ -389,3 +389,26 @@ def test_review_loop_resolves_what_it_changes(kb: KnowledgeBase) -> None:
     }
     assert fixed and not fixed & still_open
     assert len(second.open("blocker", "major")) < len(first.open("blocker", "major"))
+
+
+def test_budget_never_undoes_an_availability_switch(chatting: tuple, kb: KnowledgeBase) -> None:
+    """S3 (99.99%) on the critical path is not traded back for R2 (99.9%) to save money:
+    that swing between the budget and availability fixers kept the loop from converging."""
+    scope, arch = chatting
+
+    def trial(critical: bool) -> tuple[str | None, str]:
+        rev = Revision(
+            arch=arch.model_copy(deep=True), ctx=Ctx.build(scope, kb), kb=kb, cost=_cost(10.0, 1.0)
+        )
+        for link in rev.arch.links:
+            if link.target == "media_store" and link.source == "api":
+                link.critical = critical
+        store = rev.arch.component("media_store")
+        assert store is not None
+        store.technology = "Amazon S3"
+        text = _switch_if_cheaper(rev, store, kb.option("object_store", "Cloudflare R2"))
+        return text, store.technology
+
+    assert trial(critical=True) == (None, "Amazon S3")
+    text, technology = trial(critical=False)  # off the main path: the cheaper store is fine
+    assert text is not None and technology == "Cloudflare R2"

@@ -18,10 +18,11 @@ from evals.runner import EvalOptions, run_eval
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "evals" / "cases"
 
-# Figures of 2026-11-26 (17 cases): mean score 98.2; every structural check 100%;
-# scope_features 94%; review_closed 71%; reviewer recall 98% (142 of 145): single_az 7/7
+# Figures of 2026-11-26 (17 cases): mean score 99.2; every structural check 100%;
+# scope_features 94%; review_closed 88% (auth and media off the main path, budget fixer no
+# longer undoing availability switches); reviewer recall 97% (143 of 147): single_az 7/7
 # (zone-spread), no_cache 4-5/8 (per-partition headroom of uncached stores).
-MIN_MEAN_SCORE = 96.0
+MIN_MEAN_SCORE = 97.0
 MIN_RECALL = 0.93
 MIN_PASS_RATE: dict[str, float] = {
     # invariants of a well-formed document: any failure is a bug
@@ -36,7 +37,7 @@ MIN_PASS_RATE: dict[str, float] = {
     "expected_coverage": 0.88,
     "scope_features": 0.82,
     # designs whose review loop ends approved with no open blocker
-    "review_closed": 0.6,
+    "review_closed": 0.8,
 }
 # Recall per flaw type that the reviewer catches today and must keep catching.
 MIN_FLAW_RECALL: dict[str, float] = {

@@ -9,6 +9,7 @@ from ..artefacts import Component, Finding
 from ..cost_analyst import estimate_cost
 from ..kb import TechOption
 from ..regions import MULTI_REGION_SLO_PCT, STEERING_FEATURE, compose, is_steering, weakness
+from ..reviewer.context import main_entries
 from ..reviewer.rules_resilience import BUDGET_TOLERANCE
 from ._common import ENTRY_KINDS, NODE_AVAILABILITY, fmt_pct, fmt_percent
 from ._revision import Revision, redundant, switch_option
@@ -27,6 +28,8 @@ def critical_path(rev: Revision) -> list[Component]:
     roots_all = [c for c in arch.components if c.id not in incoming]
     edge = [c.id for c in roots_all if c.kind in (*ENTRY_KINDS, "cdn", "websocket_gateway")]
     roots = edge or [c.id for c in roots_all if c.kind != "external"]
+    by_id = {c.id: c for c in arch.components}
+    roots = [c.id for c in main_entries([by_id[i] for i in roots], arch.links)]
     order: list[str] = []
     queue = list(roots)
     while queue:

@@ -19,9 +19,11 @@ from ._common import (
 )
 from ._revision import FR_ID, Revision, switch_option
 from .decisions import DecisionInput, decide
+from .fixes_availability import critical_path
 from .qualities import build_observability
 from .sizing import (
     apply_sizing,
+    availability,
     describe_load,
     peak_load,
     storage_estimates,
@@ -80,11 +82,27 @@ def _switch_if_cheaper(rev: Revision, comp: Component, option: TechOption) -> st
     after = estimate_cost(trial.arch, rev.ctx.scope, rev.kb).total_monthly_usd
     if after > before - MIN_SAVING_USD:
         return None
+    if _costs_availability(rev, comp, twin, option):
+        return None
     why = (
         f"cheaper: the design re-priced at ${fmt_num(after)} instead of "
         f"${fmt_num(before)}/month (cost score {option.scores.get('cost', 0)})"
     )
     return switch_option(rev, comp, option, why)
+
+
+def _costs_availability(
+    rev: Revision, comp: Component, twin: Component, option: TechOption
+) -> bool:
+    """Whether the switch would lower the availability of a critical-path component: the
+    availability fixer raised it (or chose it) for the SLO, and undoing that makes the
+    revision loop swing between the two rules instead of converging."""
+    current = rev.option(comp)
+    if current is None:
+        return False
+    if availability(twin, option) >= availability(comp, current):
+        return False
+    return any(c.id == comp.id for c in critical_path(rev))
 
 
 def fix_budget(rev: Revision, finding: Finding) -> str | None:

@@ -28,6 +28,7 @@ class Plan:
     links_from: list[str] = field(default_factory=list)
     link_label: str = ""
     async_link: bool = False
+    main_path: bool = True  # False: links to and from it are off the critical path
     reason: str = ""
     serves: list[str] = field(default_factory=list)
     holds_main_data: bool = False
@@ -117,6 +118,7 @@ def plan_components(ctx: Ctx) -> tuple[list[Plan], dict[str, str]]:
                 links_from=list(t.links_from),
                 link_label=t.link_label,
                 async_link=t.async_link,
+                main_path=t.main_path,
                 reason=reason,
                 # an object store holds the main data when the archetype puts it there or
                 # when the written objects are blobs; media stores hold the media estimates

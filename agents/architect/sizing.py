@@ -74,7 +74,9 @@ def storage_estimates(
         names = ["storage_total"] if holds_main_data and ctx.has("storage_total") else []
         media = [n for n in ("media_storage_total", "media_storage_per_day") if ctx.has(n)]
         # the uploads that carry media, when the scope estimates them, bill the store's PUTs
-        uploads = [n for n in dedicated_estimates("media", _rate_names(ctx)) or [] if "media" in n]
+        # one upload rate, the average when estimated: bills are on average traffic
+        rates = [n for n in _rate_names(ctx) if "media_upload" in n]
+        uploads = ([n for n in rates if "peak" not in n] or rates)[:1]
         return names + media[:1] + uploads if holds_media else names
     if kind in STORE_KINDS and holds_main_data and ctx.has("storage_total"):
         return ["storage_total"]

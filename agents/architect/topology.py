@@ -36,9 +36,10 @@ STORE_LIKE = frozenset(
 
 
 class _Links:
-    def __init__(self, comps: list[Component]) -> None:
+    def __init__(self, comps: list[Component], off_main: frozenset[str] = frozenset()) -> None:
         self.comps = comps
         self.links: list[Link] = []
+        self.off_main = off_main  # ids the main user path does not wait on
 
     def add(self, source: str, target: str, label: str, sync: bool = True) -> None:
         if source == target or any(
@@ -46,7 +47,12 @@ class _Links:
         ):
             return
         kind = next(c.kind for c in self.comps if c.id == target)
-        critical = sync and kind not in NON_CRITICAL_KINDS
+        critical = (
+            sync
+            and kind not in NON_CRITICAL_KINDS
+            and source not in self.off_main
+            and target not in self.off_main
+        )
         self.links.append(
             Link(source=source, target=target, label=label, sync=sync, critical=critical)
         )
@@ -73,7 +79,7 @@ def _first(comps: list[Component], *kinds: str) -> Component | None:
 
 def build_links(ctx: Ctx, plans: list[Plan], comps: list[Component]) -> list[Link]:
     """Every link, each between existing components."""
-    lk = _Links(comps)
+    lk = _Links(comps, frozenset(p.id for p in plans if not p.main_path))
     entry = _first(comps, *ENTRY_KINDS)
     service = _first(comps, "service")
     queue = _first(comps, "queue", "stream_processor")

@@ -4,6 +4,7 @@ compute  = instances x hours_per_month x instance_hour[class] (x (1 - reserved_d
 requests = average req/s x seconds_per_month / 1e6 x requests_per_million[key]
 storage  = stored bytes x billed copies / 1e9 x storage_gb_month[class]
 egress   = average egress bytes/s x seconds_per_month / 1e9 x (cdn_)egress_gb
+           (CDN: the blended price of the volume tiers when the month passes the first tier)
 With several regions, regional components' compute, storage and memory are billed once per
 region, replicated writes once per region, plus DNS queries and replication transfer (regions.py).
 """
@@ -34,6 +35,7 @@ from .regions import (
     steering_item,
     times_regions,
 )
+from .tiers import blended_price, tier_text
 from .units import GB, fmt_bytes, fmt_num, fmt_price, fmt_rate, fmt_usd
 
 Category = Literal["compute", "storage", "egress", "managed", "other"]
@@ -320,18 +322,40 @@ def _egress_groups(scope: Scope) -> list[Figure]:
     return figures
 
 
+COMMIT_SCALE_GB = 1e6  # ~1 PB/month: CDN traffic past this is normally on a negotiated commit
+
+
 def _egress_items(arch: Architecture, scope: Scope, prices: Prices, bom: PricedDesign) -> None:
     cdn = next((c for c in arch.components if c.kind == "cdn"), None)
     seconds = prices.hours_per_month * 3600
     price = prices.cdn_egress_gb if cdn is not None else prices.egress_gb
     bom.via_cdn = cdn is not None
     route = "via CDN" if cdn is not None else "to the internet"
-    for fig in _egress_groups(scope):
+    groups = _egress_groups(scope)
+    # CDN prices fall with the month's volume: every line gets the blended tier price
+    tiers = prices.cdn_egress_tiers if cdn is not None else []
+    month_gb = sum(fig.value for fig in groups) * seconds / GB
+    tiered = bool(tiers) and tiers[0].up_to_gb is not None and month_gb > tiers[0].up_to_gb
+    if tiered:
+        price = blended_price(month_gb, tiers, price)
+    source = "cdn_egress_gb" if cdn else "egress_gb"
+    if tiered and month_gb > COMMIT_SCALE_GB:
+        bom.notes.append(
+            f"CDN egress of {fmt_num(month_gb)} GB/month is priced at public volume tiers; at "
+            "this volume it is usually bought on a committed contract well below them, so the "
+            "egress lines are an upper bound."
+        )
+    if tiered:
+        source = (
+            f"blended cdn_egress_tiers on {fmt_num(month_gb)} GB/month: "
+            f"{tier_text(month_gb, tiers)}"
+        )
+    for fig in groups:
         gb = fig.value * seconds / GB
         bom.egress_gb += gb
         formula = (
             f"({fig.formula}) = {fmt_bytes(fig.value)}/s avg × {fmt_num(seconds)} s/month ÷ 1e9 "
-            f"× {fmt_price(price)}/GB ({'cdn_egress_gb' if cdn else 'egress_gb'})"
+            f"× {fmt_price(price)}/GB ({source})"
         )
         name = next(n for n in fig.inputs if n != "peak_factor")
         bom.items.append(

@@ -25,6 +25,12 @@ class LoadDefaults(BaseModel):
         default=0, description="Average size of attached media per write (0 = none)."
     )
     media_share: float = Field(default=0, description="Share of writes that carry media.")
+    watch_minutes_per_view: float = Field(
+        default=0, description="Streaming: minutes actually watched per view (0 = not streamed)."
+    )
+    delivered_bitrate_bps: float = Field(
+        default=0, description="Streaming: average delivered bitrate, bits/s, over all devices."
+    )
     budget_usd_month: float | None = Field(default=None, description="Typical budget, if any.")
 
 
@@ -75,6 +81,11 @@ class ComponentTemplate(BaseModel):
     )
     link_label: str = Field(default="", description="Label of the incoming link.")
     async_link: bool = Field(default=False, description="Whether the incoming link is async.")
+    main_path: bool = Field(
+        default=True,
+        description="False when the main user path does not wait on it (tokens issued here are "
+        "verified locally; media served from a CDN): its links are not critical.",
+    )
     ops_per_node: float | None = Field(
         default=None,
         description="Sustainable units of this role's load per node when its work is much "
@@ -121,6 +132,10 @@ class Capability(BaseModel):
     endpoints: list[EndpointTemplate] = Field(default_factory=list, description="API it adds.")
     deep_dives: list[str] = Field(default_factory=list, description="Deep dives it brings.")
     patterns: list[str] = Field(default_factory=list, description="Pattern ids it applies.")
+    supersedes: list[str] = Field(
+        default_factory=list,
+        description="Capability ids it already covers (dropped when both are chosen).",
+    )
 
 
 class TechOption(BaseModel):
@@ -168,6 +183,15 @@ class ComponentKind(BaseModel):
     options: list[TechOption] = Field(description="Technology options.")
 
 
+class EgressTier(BaseModel):
+    """One volume tier of a CDN price: GB in a month up to `up_to_gb` cost `usd_per_gb`."""
+
+    up_to_gb: float | None = Field(
+        default=None, description="Upper bound of the tier, cumulative GB/month (None = above)."
+    )
+    usd_per_gb: float = Field(description="USD per GB within this tier.")
+
+
 class Prices(BaseModel):
     """A dated price table (USD)."""
 
@@ -179,6 +203,10 @@ class Prices(BaseModel):
     )
     egress_gb: float = Field(description="Internet egress, USD per GB.")
     cdn_egress_gb: float = Field(description="CDN egress, USD per GB.")
+    cdn_egress_tiers: list[EgressTier] = Field(
+        default_factory=list,
+        description="Volume tiers of CDN egress, cheapest last; empty = flat cdn_egress_gb.",
+    )
     inter_region_gb: float = Field(
         default=0.02,
         description="Data transfer between regions (cross-region replication), USD per GB.",

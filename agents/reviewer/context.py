@@ -66,6 +66,19 @@ QUALITY_ALIASES: dict[str, Quality] = {
     "correctness": "fit",
 }
 ENTRY_KINDS = ("cdn", "api_gateway", "load_balancer", "websocket_gateway")
+
+
+def main_entries(entries: list[Component], links: list[Link]) -> list[Component]:
+    """The entries of the main user path: a side entry whose every call is off the critical
+    path (a media CDN next to the API) is left out while another entry remains."""
+    main = [
+        c
+        for c in entries
+        if not (out := [lk for lk in links if lk.source == c.id]) or any(lk.critical for lk in out)
+    ]
+    return main or entries
+
+
 WRITE_WORDS = re.compile(
     r"\b(post|put|patch|delete|write|writes|insert|upsert|update|create|store|save|publish|"
     r"enqueue|produce|append|send|charge|reserve|book|increment|set)\b",
@@ -177,7 +190,7 @@ class ReviewContext:
     def critical_path(self) -> list[Component]:
         """Components reachable from the entries over critical links, in visiting order."""
         order: list[str] = []
-        queue = [c.id for c in self.entries]
+        queue = [c.id for c in main_entries(self.entries, self.arch.links)]
         while queue:
             current = queue.pop(0)
             if current in order or self.comp(current) is None:

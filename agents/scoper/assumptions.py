@@ -172,6 +172,35 @@ def _sizes(out: AssumptionSet, st: Stated, archetype: Archetype) -> None:
             "assumed",
             typical if d.media_share else "assume 1 in 10 writes attaches a file",
         )
+        _streaming(out, archetype)
+
+
+def _streaming(out: AssumptionSet, archetype: Archetype) -> None:
+    """Streamed media: a view delivers what is watched at the delivered bitrate, not the
+    whole upload (viewers stop early; adaptive bitrate sends less than the master)."""
+    d = archetype.defaults
+    if d.watch_minutes_per_view <= 0 or d.delivered_bitrate_bps <= 0:
+        return
+    rn = archetype.read_noun
+    out.add(
+        "watch_minutes_per_view",
+        f"minutes watched per {rn}",
+        d.watch_minutes_per_view,
+        "minutes",
+        f"{d.watch_minutes_per_view:g} min",
+        "assumed",
+        f"{typical_for(archetype)}: most views stop well before the end of the video",
+    )
+    out.add(
+        "delivered_bitrate_bps",
+        "average delivered bitrate",
+        d.delivered_bitrate_bps,
+        "bits/s",
+        f"{d.delivered_bitrate_bps / 1e6:g} Mbps",
+        "assumed",
+        "adaptive bitrate mix: phones at 480-720p (~1-2.5 Mbps) dominate, TVs at 1080p+ "
+        "(~5 Mbps); far below the uploaded master",
+    )
 
 
 def _retention(out: AssumptionSet, st: Stated, archetype: Archetype, forever: bool) -> None:

@@ -207,6 +207,17 @@ def _storage(c: Chain, a: AssumptionSet, write_noun: str) -> None:
         "before replication; multiply by the store's replication factor for raw disk",
     )
     media = "media" in a.features
+    # what one read delivers of the media: the streamed part when estimated, else the file
+    per_read = "media_bytes"
+    if media and "watch_minutes_per_view" in c.env and "delivered_bitrate_bps" in c.env:
+        per_read = "bytes_per_view"
+        c.add(
+            "bytes_per_view",
+            "media bytes delivered per view",
+            "watch_minutes_per_view * 60 * delivered_bitrate_bps / 8",
+            "bytes",
+            "minutes watched × delivered bitrate; not the uploaded file",
+        )
     ingress = (
         "write_qps_peak * (object_bytes + media_share * media_bytes)"
         if media
@@ -221,7 +232,7 @@ def _storage(c: Chain, a: AssumptionSet, write_noun: str) -> None:
         "response bandwidth at peak" + ("; media is counted separately" if media else ""),
     )
     monthly = (
-        "reads_per_day * (object_bytes + media_share * media_bytes) * days_per_month"
+        f"reads_per_day * (object_bytes + media_share * {per_read}) * days_per_month"
         if media
         else "reads_per_day * object_bytes * days_per_month"
     )
@@ -259,10 +270,27 @@ def _extras(c: Chain, a: AssumptionSet) -> None:
             "bytes",
             "object storage at the end of the retention period",
         )
+        if c.env.get("media_share", 0) > 0:
+            # only the writes that attach a file hit the object store with a PUT
+            c.add(
+                "media_uploads_per_sec",
+                "media uploads per second (average)",
+                "write_qps_avg * media_share",
+                "req/s",
+                "object-store PUTs and transcode jobs: only media_share of writes carry a file",
+            )
+            c.add(
+                "media_uploads_peak_per_sec",
+                "media uploads per second at peak",
+                "write_qps_peak * media_share",
+                "req/s",
+                "sizes the upload path and the media workers at peak",
+            )
         c.add(
             "media_egress",
             "peak media egress",
-            "read_qps_peak * media_share * media_bytes",
+            "read_qps_peak * media_share * "
+            + ("bytes_per_view" if "bytes_per_view" in c.env else "media_bytes"),
             "bytes/s",
             "served from a CDN; sizes the origin and the CDN bill",
         )

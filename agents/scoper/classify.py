@@ -159,6 +159,10 @@ def classify(
         base = [c for c in base if c in detected or c in _BASIC_CAPABILITIES]
     capabilities = list(dict.fromkeys([*base, *detected]))
     capabilities = [c for c in capabilities if c in kb.capabilities]
+    # a capability that already covers another (video delivery covers uploads) replaces it
+    covered = {s for c in capabilities for s in kb.capabilities[c].supersedes}
+    capabilities = [c for c in capabilities if c not in covered]
+    detected = [c for c in detected if c not in covered]
     return Classification(
         archetype=archetype,
         score=round(score, 2),
