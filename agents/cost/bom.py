@@ -108,7 +108,8 @@ def _compute_item(
         unit_price = hourly * (1 - prices.reserved_discount)
         formula += f" × (1 − {prices.reserved_discount:g} reserved discount)"
     label = f"{comp.name} ({option.instance_class})"
-    if comp.kind == "cache" and scope.estimate("cache_memory") is not None:
+    # only a read cache holds the hot set; rate-limit, session and presence caches do not
+    if comp.kind == "cache" and "cache_memory" in comp.estimates:
         label += f", hot set {fmt_bytes(scope.value('cache_memory'))}"
     bom.items.append(
         _item(
@@ -268,7 +269,7 @@ def _storage_items(
 
 def _cache_memory_item(comp: Component, scope: Scope, prices: Prices, bom: PricedDesign) -> None:
     """Serverless caches bill the hot set by memory; node-based caches are in compute."""
-    hot = scope.estimate("cache_memory")
+    hot = scope.estimate("cache_memory") if "cache_memory" in comp.estimates else None
     found = storage_price(prices, "memory")
     if hot is None or found is None:
         bom.notes.append(f"{comp.id}: serverless cache without a memory price or hot-set size.")
