@@ -59,6 +59,8 @@ def duration(seconds: float) -> str:
     if seconds < 1:
         return f"{number(round(seconds * 1000, 1))} ms"
     scaled = _scaled(seconds, _DURATIONS, " ")
+    if scaled is not None and scaled.split(" ")[0] == "1" and scaled.endswith("s"):
+        scaled = scaled[:-1]  # '1 year', '1 month', '1 day'
     return scaled or f"{number(round(seconds, 1))} s"
 
 
