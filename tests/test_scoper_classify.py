@@ -79,3 +79,12 @@ def test_nothing_recognisable_still_gives_a_scope() -> None:
     scope = scope_requirements(parse_requirements("Something for our team."), default_kb())
     assert scope.archetype_score == 0
     assert scope.functional and scope.non_functional and scope.estimates
+
+
+def test_a_feature_sentence_wrapped_across_lines_stays_whole() -> None:
+    from agents.scoper.text import explicit_features
+
+    text = "Users paste text and get a short link;\nanyone with the link\ncan read the paste.\n"
+    assert explicit_features(text) == [
+        "Users paste text and get a short link; anyone with the link can read the paste."
+    ]

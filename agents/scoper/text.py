@@ -81,15 +81,27 @@ def without_lines(text: str, lines: list[int]) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    """Bullets and sentences of the prose, headings and front-matter-like lines dropped."""
-    parts: list[str] = []
+    """Bullets and sentences of the prose, headings and tables dropped. Lines wrapped inside a
+    paragraph or a bullet are joined first, so a sentence broken across lines stays whole."""
+    paragraphs: list[str] = []
+    current: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or stripped.startswith(("#", "|", "```")):
+        bullet = re.match(r"^(?:[-*+]|\d+[.)])\s+", stripped)
+        if not stripped or stripped.startswith(("#", "|", "```")) or bullet:
+            if current:
+                paragraphs.append(" ".join(current))
+            current = [stripped[bullet.end() :]] if bullet else []
             continue
-        stripped = re.sub(r"^(?:[-*+]|\d+[.)])\s+", "", stripped)
-        parts.extend(p.strip() for p in re.split(r"(?<=[.!?])\s+", stripped) if p.strip())
-    return parts
+        current.append(stripped)
+    if current:
+        paragraphs.append(" ".join(current))
+    return [
+        part.strip()
+        for paragraph in paragraphs
+        for part in re.split(r"(?<=[.!?])\s+", paragraph)
+        if part.strip()
+    ]
 
 
 def _clean_feature(sentence: str) -> str:
