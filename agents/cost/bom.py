@@ -269,7 +269,9 @@ def _storage_items(
 
 def _cache_memory_item(comp: Component, scope: Scope, prices: Prices, bom: PricedDesign) -> None:
     """Serverless caches bill the hot set by memory; node-based caches are in compute."""
-    hot = scope.estimate("cache_memory") if "cache_memory" in comp.estimates else None
+    if "cache_memory" not in comp.estimates:
+        return  # counters, sessions, presence: a few MB, below the smallest billed unit
+    hot = scope.estimate("cache_memory")
     found = storage_price(prices, "memory")
     if hot is None or found is None:
         bom.notes.append(f"{comp.id}: serverless cache without a memory price or hot-set size.")
