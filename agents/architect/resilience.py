@@ -20,7 +20,7 @@ from ._common import (
     is_read_cache,
     option_for,
 )
-from .sizing import peak_load
+from .sizing import node_capacity, peak_load
 
 TIER_KINDS = frozenset(
     {
@@ -39,9 +39,7 @@ STORE_LATENCY_S = 0.005  # normal p99 of one store call, for the slowdown arithm
 
 def _util_after_loss(comp: Component, opt: TechOption | None, ctx: Ctx) -> str:
     load = peak_load(comp, ctx)
-    per_node = opt.per_node_ops if opt else 0.0
-    if opt and comp.kind == "websocket_gateway" and opt.per_node_connections:
-        per_node = opt.per_node_connections
+    per_node = node_capacity(comp, opt, ctx)  # the role's own per-node work, as sized
     if per_node <= 0 or load <= 0 or comp.instances < 2:
         return ""
     util = load / ((comp.instances - 1) * per_node)
@@ -348,9 +346,7 @@ def _scaling_rows(
     rows: list[tuple[float, str, str]] = []
     load = peak_load(comp, ctx) * factor
     stored = _bytes_cited(comp, ctx) * factor
-    per_node = opt.per_node_ops
-    if comp.kind == "websocket_gateway" and opt.per_node_connections:
-        per_node = opt.per_node_connections
+    per_node = node_capacity(comp, opt, ctx)  # the role's own per-node work, as sized
     need_ops = ceil_div(load, per_node * UTILISATION) if per_node else 0
     need_disk = (
         ceil_div(stored * comp.replication, opt.per_node_storage_gb * 1e9)

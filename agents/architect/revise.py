@@ -24,7 +24,7 @@ from .fixes_design import (
     fix_unserved_requirement,
 )
 from .fixes_zones import fix_zone_spread
-from .sizing import apply_sizing, peak_load
+from .sizing import apply_sizing, node_capacity, peak_load
 
 STORAGE_NAMES = ("storage_total", "media_storage_total", "media_storage_per_day", "cache_memory")
 
@@ -70,9 +70,7 @@ def fix_headroom(rev: Revision, finding: Finding) -> str | None:
     if opt is None:
         return None
     load = peak_load(comp, rev.ctx)
-    per_node = opt.per_node_ops
-    if comp.kind == "websocket_gateway" and opt.per_node_connections:
-        per_node = opt.per_node_connections
+    per_node = node_capacity(comp, opt, rev.ctx)  # the role's own per-node work, as sized
     need = ceil_div(load, per_node * UTILISATION) if per_node > 0 else 0
     stored = sum(rev.ctx.value(n) for n in comp.estimates if n in STORAGE_NAMES)
     if stored and opt.per_node_storage_gb:
