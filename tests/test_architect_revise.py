@@ -120,8 +120,9 @@ def test_every_contract_rule_has_a_fixer() -> None:
     assert set(FIXES) == rules
 
 
-def test_no_spof_adds_a_replica_with_failover(kb: KnowledgeBase) -> None:
-    scope = make_scope(
+def _booking_scope(kb: KnowledgeBase, availability: float) -> Scope:
+    """A small booking system on PostgreSQL: one primary store, easy to break and mend."""
+    return make_scope(
         kb,
         "booking",
         dau=200_000,
@@ -129,9 +130,13 @@ def test_no_spof_adds_a_replica_with_failover(kb: KnowledgeBase) -> None:
         reads_per_write=20,
         object_bytes=1000,
         retention_days=365,
-        availability=99.5,
+        availability=availability,
         summary="Bookings on PostgreSQL.",
     )
+
+
+def test_no_spof_adds_a_replica_with_failover(kb: KnowledgeBase) -> None:
+    scope = _booking_scope(kb, availability=99.5)
     arch = draft_architecture(scope, kb)
     single = next(c for c in arch.components if c.kind == "sql_db" and c.instances == 1)
     new = revise_architecture(
@@ -151,17 +156,7 @@ def test_no_spof_adds_a_replica_with_failover(kb: KnowledgeBase) -> None:
 
 
 def test_durability_three_copies_and_backups(kb: KnowledgeBase) -> None:
-    scope = make_scope(
-        kb,
-        "booking",
-        dau=200_000,
-        writes_per_user_per_day=1,
-        reads_per_write=20,
-        object_bytes=1000,
-        retention_days=365,
-        availability=99.9,
-        summary="Bookings on PostgreSQL.",
-    )
+    scope = _booking_scope(kb, availability=99.9)
     arch = draft_architecture(scope, kb)
     store = next(c for c in arch.components if c.technology == "PostgreSQL")
     assert store.replication < 3
@@ -334,17 +329,7 @@ def test_budget_switch_is_checked_against_the_price_table(
 
 
 def test_availability_composition_raises_the_critical_path(kb: KnowledgeBase) -> None:
-    scope = make_scope(
-        kb,
-        "booking",
-        dau=200_000,
-        writes_per_user_per_day=1,
-        reads_per_write=20,
-        object_bytes=1000,
-        retention_days=365,
-        availability=99.5,
-        summary="Bookings on PostgreSQL.",
-    )
+    scope = _booking_scope(kb, availability=99.5)
     scope.non_functional[0].target = 99.5
     arch = draft_architecture(scope, kb)
 
