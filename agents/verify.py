@@ -145,7 +145,7 @@ def reweigh_decisions(arch: Architecture) -> Architecture:
 
 
 def _diagram_errors(arch: Architecture) -> list[str]:
-    from .mermaid import MermaidSyntaxError, render_svg
+    from .mermaid import MermaidSyntaxError, validate
     from .writer.diagrams import architecture_diagram, er_diagram, sequence_diagram
 
     sources = [("architecture", architecture_diagram(arch)), ("data model", er_diagram(arch))]
@@ -153,7 +153,7 @@ def _diagram_errors(arch: Architecture) -> list[str]:
     errors = []
     for name, source in sources:
         try:
-            render_svg(source)
+            validate(source)  # the parser alone: layout is the writer's job
         except MermaidSyntaxError as exc:
             errors.append(f"the {name} diagram does not parse: {exc}")
     return errors
